@@ -1,0 +1,55 @@
+package org.prefopt.api.model;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The trainable language model with its tokenizer: generates, scores and learns.
+ *
+ * <p>Training is split in two calls so that algorithms choose micro-batching and accumulation:
+ * {@link #accumulateGradients} (any number of times) then {@link #optimizerStep()}.
+ */
+public interface PolicyModel extends AutoCloseable {
+
+    PolicyInfo info();
+
+    TextTokenizer tokenizer();
+
+    /** Generates completions for every request; completions of one request share its prefill. */
+    List<CompletionGroup> generate(List<GenerationRequest> requests, SamplingParams params);
+
+    /** Per-token log-probs (and entropies if asked) without gradients. */
+    List<SequenceScores> score(List<TokenSequence> sequences, ScoringMode mode, boolean withEntropy);
+
+    /**
+     * Forward pass with gradients on {@code batch}, evaluation of {@code loss} on the resulting scores, and
+     * back-propagation of its gradients into the accumulated parameter gradients.
+     *
+     * @return the scores seen by the loss (detached) and the loss value
+     */
+    AccumulationResult accumulateGradients(List<TokenSequence> batch, TokenLoss loss, boolean withEntropy);
+
+    /**
+     * Clips, applies the optimizer update with the scheduled learning rate, and clears gradients.
+     * Non-finite gradients are cleared without an update.
+     */
+    OptimizerStepResult optimizerStep();
+
+    /** Everything needed to resume training exactly: trainable weights, optimizer and schedule state, RNG. */
+    void saveTrainingState(Path directory);
+
+    void loadTrainingState(Path directory);
+
+    /**
+     * Writes the model for other tools: a PEFT adapter directory, or (with {@code mergeAdapters}, or for full
+     * fine-tuning) a Hugging Face checkpoint directory with tokenizer files.
+     */
+    void export(Path directory, boolean mergeAdapters);
+
+    @Override
+    void close();
+
+    /** Result of {@link #accumulateGradients}. */
+    record AccumulationResult(double loss, List<SequenceScores> scores) {
+    }
+}

@@ -1,0 +1,53 @@
+package org.prefopt.api.plugin;
+
+import com.google.inject.Module;
+import com.typesafe.config.Config;
+import org.prefopt.api.config.OptionProblems;
+
+/**
+ * Creates one kind of component for one slot. The launcher looks factories up by {@link #slot()} and
+ * {@link #name()}, merges the user's section over the defaults found at
+ * {@code prefopt.defaults.<slot>.<name>} in the plugin's {@code reference.conf}, validates, and only then
+ * installs {@link #module(Config)}.
+ *
+ * <p>The module must bind the slot type ({@code bind(slot().type()).to(...)}) without an annotation. The launcher
+ * wraps it in a {@code PrivateModule} and exposes only that binding, so everything else the module binds stays
+ * private to the component.
+ */
+public interface ComponentFactory<T> {
+
+    Slot<T> slot();
+
+    /** Lower-kebab identifier used as {@code type = <name>} in run files. */
+    String name();
+
+    /** One line for {@code prefopt plugins}. */
+    String description();
+
+    /**
+     * The Guice module for this component.
+     *
+     * @param options the validated options: the user's section merged over the defaults, without {@code type}
+     */
+    Module module(Config options);
+
+    /**
+     * Checks that go beyond key and type (ranges, combinations). Add every problem to {@code problems}; do not
+     * throw. The launcher reports them together with all other problems of the run file.
+     */
+    default void validate(Config options, OptionProblems problems) {
+    }
+
+    /** Preference among available components of the slot when the user asks for {@code type = auto}. */
+    default int rank() {
+        return 0;
+    }
+
+    /**
+     * Whether this component can run here (native library present, device visible). Must be cheap and must not
+     * load native code of other components.
+     */
+    default boolean isAvailable() {
+        return true;
+    }
+}
