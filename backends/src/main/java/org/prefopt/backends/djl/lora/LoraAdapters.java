@@ -1,0 +1,210 @@
+package org.prefopt.backends.djl.lora;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.prefopt.backends.djl.model.ModelConfig;
+import org.prefopt.backends.djl.model.NdTensors;
+import org.prefopt.backends.safetensors.SafetensorsFile;
+import org.prefopt.backends.safetensors.SafetensorsWriter;
+import org.prefopt.backends.safetensors.TensorData;
+
+/**
+ * Low-rank adapters on the decoder's projections: {@code y = W x + (alpha/r) · B A dropout(x)}. Adapters are
+ * float32 whatever the base dtype (they are the trainable part); A starts like PEFT's default (Kaiming-uniform)
+ * and B at zero, so a fresh adapter leaves the model unchanged.
+ */
+public final class LoraAdapters {
+
+    public static final String PEFT_WEIGHTS = "adapter_model.safetensors";
+    public static final String PEFT_CONFIG = "adapter_config.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final LoraSettings settings;
+    /** Keyed by module path, e.g. {@code model.layers.3.self_attn.q_proj}; value = {A (r×in), B (out×r)}. */
+    private final Map<String, NDArray[]> adapters;
+
+    private LoraAdapters(LoraSettings settings, Map<String, NDArray[]> adapters) {
+        this.settings = settings;
+        this.adapters = adapters;
+    }
+
+    public static LoraAdapters create(NDManager manager, ModelConfig cfg, LoraSettings settings, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Map<String, NDArray[]> map = new LinkedHashMap<>();
+        for (String module : modules(cfg, settings)) {
+            int[] dims = dims(cfg, module);
+            int in = dims[0];
+            int out = dims[1];
+            float[] a = new float[settings.rank() * in];
+            // kaiming_uniform_(a=sqrt(5)) as in PEFT: bound = 1/sqrt(fan_in)
+            double bound = 1.0 / Math.sqrt(in);
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);
+            }
+            NDArray aliased = manager.create(a, new Shape(settings.rank(), in));
+            NDArray aArr = aliased.duplicate(); // torch-owned memory, see NdTensors.toNd
+            aliased.close();
+            NDArray bArr = manager.zeros(new Shape(out, settings.rank()), DataType.FLOAT32);
+            map.put(module, new NDArray[] {aArr, bArr});
+        }
+        return new LoraAdapters(settings, map);
+    }
+
+    private static List<String> modules(ModelConfig cfg, LoraSettings settings) {
+        List<String> out = new ArrayList<>();
+        for (int l = 0; l < cfg.numLayers(); l++) {
+            for (String t : LoraSettings.PROJECTIONS) {
+                if (settings.targetModules().contains(t)) {
+                    String group = t.endsWith("_proj") && List.of("gate_proj", "up_proj", "down_proj").contains(t)
+                            ? "mlp" : "self_attn";
+                    out.add("model.layers." + l + "." + group + "." + t);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {in, out} features of a projection. */
+    private static int[] dims(ModelConfig cfg, String module) {
+        int h = cfg.hiddenSize();
+        int q = cfg.numHeads() * cfg.headDim();
+        int kv = cfg.numKvHeads() * cfg.headDim();
+        String name = module.substring(module.lastIndexOf('.') + 1);
+        return switch (name) {
+            case "q_proj" -> new int[] {h, q};
+            case "k_proj", "v_proj" -> new int[] {h, kv};
+            case "o_proj" -> new int[] {q, h};
+            case "gate_proj", "up_proj" -> new int[] {h, cfg.intermediateSize()};
+            case "down_proj" -> new int[] {cfg.intermediateSize(), h};
+            default -> throw new IllegalArgumentException(module);
+        };
+    }
+
+    public LoraSettings settings() {
+        return settings;
+    }
+
+    public boolean covers(String module) {
+        return adapters.containsKey(module);
+    }
+
+    /** The adapter's contribution for input {@code x} (any float dtype), in x's dtype. */
+    public NDArray delta(String module, NDArray x, boolean training) {
+        NDArray[] ab = adapters.get(module);
+        NDArray in = x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+        if (training && settings.dropout() > 0) {
+            in = in.getNDArrayInternal().dropout(in, (float) settings.dropout(), true).singletonOrThrow();
+        }
+        NDArray low = Linear.linear(in, ab[0], null).singletonOrThrow();
+        NDArray d = Linear.linear(low, ab[1], null).singletonOrThrow().muli(settings.scale());
+        return d.getDataType() == x.getDataType() ? d : d.toType(x.getDataType(), false);
+    }
+
+    /** Trainable arrays under their PEFT key names. */
+    public Map<String, NDArray> parameters() {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        adapters.forEach((module, ab) -> {
+            out.put(pefKey(module, "lora_A"), ab[0]);
+            out.put(pefKey(module, "lora_B"), ab[1]);
+        });
+        return out;
+    }
+
+    private static String pefKey(String module, String which) {
+        return "base_model.model." + module + "." + which + ".weight";
+    }
+
+    /** {@code W + scale · B A} for every adapted projection weight, in the base weight's dtype. */
+    public NDArray merged(String module, NDArray baseWeight) {
+        NDArray[] ab = adapters.get(module);
+        NDArray delta = ab[1].matMul(ab[0]).muli(settings.scale());
+        NDArray merged = baseWeight.toType(DataType.FLOAT32, true).addi(delta);
+        delta.close();
+        return merged.toType(baseWeight.getDataType(), false);
+    }
+
+    /** Writes the PEFT adapter directory (config + weights), each file atomically. */
+    public void savePeft(Path dir, String baseModel) {
+        try {
+            Files.createDirectories(dir);
+            Map<String, TensorData> tensors = new LinkedHashMap<>();
+            parameters().forEach((k, v) -> tensors.put(k, NdTensors.fromNd(v, DataType.FLOAT32)));
+            SafetensorsWriter.write(dir.resolve(PEFT_WEIGHTS), tensors, Map.of("format", "pt"));
+            ObjectNode c = JSON.createObjectNode();
+            c.put("peft_type", "LORA");
+            c.put("task_type", "CAUSAL_LM");
+            c.put("r", settings.rank());
+            c.put("lora_alpha", settings.alpha());
+            c.put("lora_dropout", settings.dropout());
+            c.put("bias", "none");
+            c.put("fan_in_fan_out", false);
+            c.put("inference_mode", true);
+            c.put("base_model_name_or_path", baseModel);
+            var tm = c.putArray("target_modules");
+            settings.targetModules().forEach(tm::add);
+            Path tmp = Files.createTempFile(dir, ".adapter_config", ".tmp");
+            Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(c));
+            Files.move(tmp, dir.resolve(PEFT_CONFIG), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write adapter to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads the settings of a PEFT adapter directory. */
+    public static LoraSettings readPeftSettings(Path dir) {
+        Path cfg = dir.resolve(PEFT_CONFIG);
+        try {
+            JsonNode c = JSON.readTree(Files.readString(cfg));
+            if (!"LORA".equals(c.path("peft_type").asText())) {
+                throw new IllegalArgumentException(cfg + ": peft_type must be LORA (got " + c.get("peft_type") + ")");
+            }
+            List<String> targets = new ArrayList<>();
+            c.path("target_modules").forEach(n -> targets.add(n.asText()));
+            return new LoraSettings(c.path("r").asInt(), c.path("lora_alpha").asDouble(),
+                    c.path("lora_dropout").asDouble(0), targets);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + cfg + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Overwrites the adapter weights with those saved in a PEFT directory (same modules and rank required). */
+    public void loadWeights(Path file) {
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            Map<String, NDArray> params = parameters();
+            for (var e : params.entrySet()) {
+                if (!f.tensors().containsKey(e.getKey())) {
+                    throw new IllegalArgumentException(file + ": missing adapter tensor '" + e.getKey() + "'");
+                }
+                copyInto(e.getValue(), f.read(e.getKey()), file + ": '" + e.getKey() + "'");
+            }
+        }
+    }
+
+    static void copyInto(NDArray target, TensorData t, String where) {
+        if (!new Shape(t.shape()).equals(target.getShape())) {
+            throw new IllegalArgumentException(where + " has shape " + new Shape(t.shape()) + ", expected "
+                    + target.getShape());
+        }
+        try (NDManager tmp = target.getManager().newSubManager()) {
+            NdTensors.copyInto(target, NdTensors.toNd(tmp, t, target.getDataType()));
+        }
+    }
+}

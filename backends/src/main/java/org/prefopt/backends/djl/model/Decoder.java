@@ -1,0 +1,144 @@
+package org.prefopt.backends.djl.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
+import java.util.Map;
+import org.prefopt.backends.djl.lora.LoraAdapters;
+
+/**
+ * The Llama/Qwen2 decoder forward pass on NDArrays, following Hugging Face's {@code modeling_llama} /
+ * {@code modeling_qwen2}: RMSNorm (computed in float32), rotary embeddings on (q, k), grouped-query attention
+ * with the softmax in float32, SwiGLU MLP, residuals, final norm. Weights are looked up by their Hugging Face
+ * names in the map given to each call, so the same code runs the policy, a frozen reference copy, or weights
+ * with LoRA switched off.
+ *
+ * <p>Every op takes an activation as its first operand, so results belong to the caller's (per-call) manager
+ * and never accumulate in the weights' manager.
+ */
+public final class Decoder {
+
+    private final ModelConfig cfg;
+    private final DataType dtype;
+    private final NDArray invFreq;
+
+    public Decoder(ModelConfig cfg, DataType dtype, NDManager manager) {
+        this.cfg = cfg;
+        this.dtype = dtype;
+        int half = cfg.headDim() / 2;
+        float[] inv = new float[half];
+        for (int i = 0; i < half; i++) {
+            // as HF: 1 / theta^(2i/d), computed in float32
+            inv[i] = (float) (1.0 / Math.pow(cfg.ropeTheta(), (2.0 * i) / cfg.headDim()));
+        }
+        this.invFreq = manager.create(inv, new Shape(1, 1, half));
+    }
+
+    public ModelConfig config() {
+        return cfg;
+    }
+
+    public DataType dtype() {
+        return dtype;
+    }
+
+    /** The output projection: {@code lm_head.weight}, or the input embedding when tied. */
+    public static String headName(ModelConfig cfg) {
+        return cfg.tieWordEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight";
+    }
+
+    /**
+     * Final hidden states (after the last norm), shape (batch, tokens, hidden).
+     *
+     * @param lora     adapters to apply, or null for the base weights
+     * @param training enables LoRA dropout
+     * @param cache    when not null, keys/values of this call are appended and attention covers cache + new
+     */
+    public NDArray forward(Map<String, NDArray> w, LoraAdapters lora, boolean training, Batch batch, KvCache cache) {
+        NDArray ids = batch.ids();
+        long b = ids.getShape().get(0);
+        long t = ids.getShape().get(1);
+        NDArray x = ids.getNDArrayInternal().embedding(ids, w.get("model.embed_tokens.weight"), SparseFormat.DENSE)
+                .singletonOrThrow();
+        NDArray freqs = batch.positions().expandDims(-1).mul(invFreq);
+        NDArray emb = freqs.concat(freqs, -1);
+        NDArray cos = emb.cos().expandDims(1).toType(dtype, false);
+        NDArray sin = emb.sin().expandDims(1).toType(dtype, false);
+        int d = cfg.headDim();
+        int nh = cfg.numHeads();
+        int kvh = cfg.numKvHeads();
+        for (int l = 0; l < cfg.numLayers(); l++) {
+            String p = "model.layers." + l + ".";
+            NDArray h = rmsNorm(x, w.get(p + "input_layernorm.weight"));
+            NDArray q = proj(w, lora, training, h, p + "self_attn.q_proj").reshape(b, t, nh, d).transpose(0, 2, 1, 3);
+            NDArray k = proj(w, lora, training, h, p + "self_attn.k_proj").reshape(b, t, kvh, d).transpose(0, 2, 1, 3);
+            NDArray v = proj(w, lora, training, h, p + "self_attn.v_proj").reshape(b, t, kvh, d).transpose(0, 2, 1, 3);
+            q = rope(q, cos, sin);
+            k = rope(k, cos, sin);
+            if (cache != null) {
+                NDArray[] kv = cache.append(l, k, v);
+                k = kv[0];
+                v = kv[1];
+            }
+            NDArray attn = attention(q, k, v, batch.mask(), b, t);
+            x = x.add(proj(w, lora, training, attn, p + "self_attn.o_proj"));
+            h = rmsNorm(x, w.get(p + "post_attention_layernorm.weight"));
+            NDArray gate = proj(w, lora, training, h, p + "mlp.gate_proj");
+            NDArray up = proj(w, lora, training, h, p + "mlp.up_proj");
+            NDArray act = gate.mul(Activation.sigmoid(gate)).mul(up);
+            x = x.add(proj(w, lora, training, act, p + "mlp.down_proj"));
+        }
+        return rmsNorm(x, w.get("model.norm.weight"));
+    }
+
+    /** Float32 logits of the given hidden states. */
+    public NDArray logits(Map<String, NDArray> w, NDArray hidden) {
+        return Linear.linear(hidden, w.get(headName(cfg)), null).singletonOrThrow().toType(DataType.FLOAT32, false);
+    }
+
+    private NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, long b, long t) {
+        int d = cfg.headDim();
+        int g = cfg.kvGroups();
+        int kvh = cfg.numKvHeads();
+        long s = k.getShape().get(2);
+        // Query heads are grouped per shared KV head; broadcasting over the group axis avoids copying K and V.
+        NDArray qg = q.reshape(b, kvh, g, t, d);
+        NDArray kg = k.expandDims(2).transpose(0, 1, 2, 4, 3);
+        NDArray scores = qg.matMul(kg).toType(DataType.FLOAT32, false).muli(1.0 / Math.sqrt(d)).addi(mask);
+        NDArray probs = scores.softmax(-1).toType(dtype, false);
+        NDArray out = probs.matMul(v.expandDims(2));
+        return out.reshape(b, (long) kvh * g, t, d).transpose(0, 2, 1, 3).reshape(b, t, (long) kvh * g * d);
+    }
+
+    private static NDArray rope(NDArray x, NDArray cos, NDArray sin) {
+        long half = x.getShape().get(3) / 2;
+        NDArray x1 = x.get(":, :, :, :" + half);
+        NDArray x2 = x.get(":, :, :, " + half + ":");
+        NDArray rotated = x2.neg().concat(x1, -1);
+        return x.mul(cos).add(rotated.mul(sin));
+    }
+
+    private NDArray rmsNorm(NDArray x, NDArray weight) {
+        NDArray x32 = x.toType(DataType.FLOAT32, false);
+        NDArray var = x32.square().mean(new int[] {-1}, true);
+        NDArray normed = x32.div(var.add((float) cfg.rmsNormEps()).sqrt()).toType(dtype, false);
+        return normed.mul(weight);
+    }
+
+    private static NDArray proj(Map<String, NDArray> w, LoraAdapters lora, boolean training, NDArray x,
+                                String module) {
+        NDArray weight = w.get(module + ".weight");
+        if (weight == null) {
+            throw new IllegalStateException("missing weight " + module + ".weight");
+        }
+        NDArray y = Linear.linear(x, weight, w.get(module + ".bias")).singletonOrThrow();
+        if (lora != null && lora.covers(module)) {
+            y = y.add(lora.delta(module, x, training));
+        }
+        return y;
+    }
+}

@@ -1,0 +1,149 @@
+package org.prefopt.backends.djl.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The architecture hyper-parameters of a Llama/Qwen2-family decoder, read from a Hugging Face
+ * {@code config.json}. Only the fields the forward pass depends on are kept; an architecture outside the family
+ * or a RoPE scaling scheme this decoder does not implement is rejected instead of silently computing something
+ * else.
+ */
+public record ModelConfig(String architecture, int vocabSize, int hiddenSize, int intermediateSize, int numLayers,
+                          int numHeads, int numKvHeads, int headDim, double ropeTheta, double rmsNormEps,
+                          boolean tieWordEmbeddings, boolean attentionBias, Set<Integer> eosTokenIds) {
+
+    public static final String LLAMA = "LlamaForCausalLM";
+    public static final String QWEN2 = "Qwen2ForCausalLM";
+    public static final List<String> SUPPORTED = List.of(LLAMA, QWEN2);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public ModelConfig {
+        eosTokenIds = Set.copyOf(eosTokenIds);
+        if (numHeads % numKvHeads != 0) {
+            throw new IllegalArgumentException("num_attention_heads (" + numHeads
+                    + ") must be a multiple of num_key_value_heads (" + numKvHeads + ")");
+        }
+    }
+
+    public int kvGroups() {
+        return numHeads / numKvHeads;
+    }
+
+    public static ModelConfig read(Path configJson) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(Files.readString(configJson));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(configJson + ": cannot read as JSON: " + e.getMessage(), e);
+        }
+        return parse(root, configJson.toString());
+    }
+
+    static ModelConfig parse(JsonNode root, String where) {
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException(where + ": expected a JSON object");
+        }
+        JsonNode archs = root.path("architectures");
+        String arch = archs.isArray() && archs.size() > 0 ? archs.get(0).asText() : null;
+        if (arch == null || !SUPPORTED.contains(arch)) {
+            throw new IllegalArgumentException(where + ": architectures = " + archs
+                    + " is not supported; this decoder implements " + SUPPORTED);
+        }
+        JsonNode scaling = root.get("rope_scaling");
+        if (scaling != null && !scaling.isNull()) {
+            String type = scaling.path("rope_type").asText(scaling.path("type").asText("default"));
+            if (!type.equals("default")) {
+                throw new IllegalArgumentException(where + ": rope_scaling type '" + type
+                        + "' is not implemented (only unscaled RoPE is); remove rope_scaling only if the model "
+                        + "is used within its original context length");
+            }
+        }
+        int hidden = requireInt(root, "hidden_size", where);
+        int heads = requireInt(root, "num_attention_heads", where);
+        int kvHeads = root.has("num_key_value_heads") && !root.get("num_key_value_heads").isNull()
+                ? requireInt(root, "num_key_value_heads", where) : heads;
+        int headDim = root.has("head_dim") && !root.get("head_dim").isNull()
+                ? requireInt(root, "head_dim", where) : hidden / heads;
+        boolean bias = arch.equals(QWEN2) || root.path("attention_bias").asBoolean(false);
+        Set<Integer> eos = new LinkedHashSet<>();
+        JsonNode eosNode = root.get("eos_token_id");
+        if (eosNode != null && eosNode.isArray()) {
+            eosNode.forEach(n -> eos.add(n.asInt()));
+        } else if (eosNode != null && eosNode.canConvertToInt()) {
+            eos.add(eosNode.asInt());
+        }
+        return new ModelConfig(arch, requireInt(root, "vocab_size", where), hidden,
+                requireInt(root, "intermediate_size", where), requireInt(root, "num_hidden_layers", where),
+                heads, kvHeads, headDim, root.path("rope_theta").asDouble(10000.0),
+                root.path("rms_norm_eps").asDouble(1e-6), root.path("tie_word_embeddings").asBoolean(false),
+                bias, eos);
+    }
+
+    private static int requireInt(JsonNode root, String key, String where) {
+        JsonNode n = root.get(key);
+        if (n == null || !n.canConvertToInt() || n.asInt() <= 0) {
+            throw new IllegalArgumentException(where + ": '" + key + "' must be a positive integer (got " + n + ")");
+        }
+        return n.asInt();
+    }
+
+    /** A {@code config.json} that Hugging Face transformers loads as this architecture. */
+    public ObjectNode toJson(String torchDtype) {
+        ObjectNode o = JSON.createObjectNode();
+        o.putArray("architectures").add(architecture);
+        o.put("model_type", architecture.equals(QWEN2) ? "qwen2" : "llama");
+        o.put("vocab_size", vocabSize);
+        o.put("hidden_size", hiddenSize);
+        o.put("intermediate_size", intermediateSize);
+        o.put("num_hidden_layers", numLayers);
+        o.put("num_attention_heads", numHeads);
+        o.put("num_key_value_heads", numKvHeads);
+        o.put("head_dim", headDim);
+        o.put("rope_theta", ropeTheta);
+        o.put("rms_norm_eps", rmsNormEps);
+        o.put("tie_word_embeddings", tieWordEmbeddings);
+        o.put("hidden_act", "silu");
+        o.put("max_position_embeddings", 32768);
+        if (architecture.equals(LLAMA)) {
+            o.put("attention_bias", attentionBias);
+        }
+        if (!eosTokenIds.isEmpty()) {
+            var arr = o.putArray("eos_token_id");
+            eosTokenIds.forEach(arr::add);
+        }
+        o.put("torch_dtype", torchDtype);
+        return o;
+    }
+
+    public void write(Path configJson, String torchDtype) {
+        try {
+            Path tmp = Files.createTempFile(configJson.toAbsolutePath().getParent(), ".config", ".tmp");
+            Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(toJson(torchDtype)));
+            Files.move(tmp, configJson, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + configJson, e);
+        }
+    }
+
+    /** Number of parameters, counting a tied head once. */
+    public long parameterCount() {
+        long h = hiddenSize;
+        long q = (long) numHeads * headDim;
+        long kv = (long) numKvHeads * headDim;
+        long attn = h * q + 2 * h * kv + q * h + (attentionBias ? q + 2 * kv : 0);
+        long mlp = 3 * h * intermediateSize;
+        long layer = attn + mlp + 2 * h;
+        long embed = (long) vocabSize * h;
+        return numLayers * layer + embed + h + (tieWordEmbeddings ? 0 : embed);
+    }
+}

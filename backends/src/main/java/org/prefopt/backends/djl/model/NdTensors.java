@@ -1,0 +1,100 @@
+package org.prefopt.backends.djl.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.prefopt.backends.safetensors.TensorData;
+import org.prefopt.backends.safetensors.TensorDType;
+
+/** Conversions between safetensors bytes and NDArrays. */
+public final class NdTensors {
+
+    private NdTensors() {
+    }
+
+    public static DataType djlType(TensorDType t) {
+        return switch (t) {
+            case F32 -> DataType.FLOAT32;
+            case BF16 -> DataType.BFLOAT16;
+            case F16 -> DataType.FLOAT16;
+        };
+    }
+
+    public static TensorDType fileType(DataType t) {
+        if (t == DataType.FLOAT32) {
+            return TensorDType.F32;
+        }
+        if (t == DataType.BFLOAT16) {
+            return TensorDType.BF16;
+        }
+        if (t == DataType.FLOAT16) {
+            return TensorDType.F16;
+        }
+        throw new IllegalArgumentException("cannot store " + t + " in safetensors here");
+    }
+
+    /**
+     * A new array owned by {@code manager} holding a copy of the tensor converted to {@code target}, in memory
+     * that torch owns (never aliasing the source buffer, which may be a file mapping or a collectable buffer).
+     */
+    public static NDArray toNd(NDManager manager, TensorData t, DataType target) {
+        if (t.dtype() == TensorDType.BF16) {
+            t = bf16ToF32(t);
+        }
+        ByteBuffer direct = ByteBuffer.allocateDirect(t.data().remaining()).order(ByteOrder.nativeOrder());
+        direct.put(t.data().duplicate().order(ByteOrder.LITTLE_ENDIAN));
+        direct.flip();
+        try (NDManager tmp = manager.newSubManager(ai.djl.Device.cpu())) {
+            // create() on CPU aliases the Java buffer, and toType/toDevice return aliases when nothing changes;
+            // duplicate() (a clone) is the one call that guarantees torch-owned memory.
+            NDArray raw = tmp.create(direct, new Shape(t.shape()), djlType(t.dtype()));
+            NDArray owned = raw.toType(target, false).toDevice(manager.getDevice(), false).duplicate();
+            owned.attach(manager);
+            return owned;
+        }
+    }
+
+    /**
+     * Copies {@code source} into the existing storage of {@code target} (same shape), keeping the target's
+     * identity: parameters stay the same autograd leaves and optimizer references stay valid. DJL's
+     * {@code set(Buffer)} is not used because on CPU it re-points the tensor at the Java buffer.
+     */
+    public static void copyInto(NDArray target, NDArray source) {
+        boolean grad = ai.djl.pytorch.jni.JniUtils.isGradMode();
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        try {
+            target.set(new ai.djl.ndarray.index.NDIndex(":"), source.toType(target.getDataType(), false));
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(grad);
+        }
+    }
+
+    /**
+     * bfloat16 is the upper half of a float32, so widening is exact. Done here because DJL 0.36's PyTorch JNI
+     * cannot create bfloat16 tensors (its dtype switch lacks BF16 and aborts the JVM).
+     */
+    static TensorData bf16ToF32(TensorData t) {
+        java.nio.ShortBuffer in = t.data().duplicate().order(ByteOrder.LITTLE_ENDIAN).asShortBuffer();
+        ByteBuffer out = ByteBuffer.allocate(in.remaining() * 4).order(ByteOrder.LITTLE_ENDIAN);
+        while (in.hasRemaining()) {
+            out.putInt((in.get() & 0xffff) << 16);
+        }
+        out.flip();
+        return new TensorData(TensorDType.F32, t.shape(), out);
+    }
+
+    public static TensorData fromNd(NDArray array, DataType storeAs) {
+        NDArray cpu = array.toDevice(ai.djl.Device.cpu(), true).toType(storeAs, true);
+        try {
+            ByteBuffer b = cpu.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer copy = ByteBuffer.allocate(b.remaining()).order(ByteOrder.LITTLE_ENDIAN);
+            copy.put(b).flip();
+            return new TensorData(fileType(storeAs), cpu.getShape().getShape(), copy);
+        } finally {
+            cpu.close();
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package org.prefopt.backends.djl.policy;
+
+import com.typesafe.config.Config;
+import java.util.List;
+import org.prefopt.api.config.OptionProblems;
+import org.prefopt.backends.djl.lora.LoraSettings;
+
+/** Range and combination checks of the options common to the policies. */
+final class PolicyOptions {
+
+    private PolicyOptions() {
+    }
+
+    static void validate(Config o, OptionProblems p) {
+        p.requireRange(o, "learning-rate", 0.0, 10.0);
+        p.requireRange(o, "weight-decay", 0.0, 10.0);
+        p.requireRange(o, "eps", 0.0, 1.0);
+        p.requireRange(o, "max-grad-norm", 0.0, 1e9);
+        p.requireRange(o, "warmup-steps", 0, Integer.MAX_VALUE);
+        p.requireRange(o, "total-steps", 0, Integer.MAX_VALUE);
+        p.requireRange(o, "logits-chunk-tokens", 0, Integer.MAX_VALUE);
+        p.requireOneOf(o, "lr-schedule", List.of("constant", "linear", "cosine"));
+        if (o.hasPath("lr-schedule") && !o.getString("lr-schedule").equals("constant") && o.hasPath("total-steps")
+                && o.getInt("total-steps") <= 0) {
+            p.add(o, "total-steps", "must be > 0 for lr-schedule = " + o.getString("lr-schedule"));
+        }
+        if (o.hasPath("betas")) {
+            List<Double> b = o.getDoubleList("betas");
+            if (b.size() != 2 || b.stream().anyMatch(x -> !(x >= 0 && x < 1))) {
+                p.add(o, "betas", "must be two numbers in [0, 1) (got " + b + ")");
+            }
+        }
+        if (o.hasPath("lora.enabled") && o.getBoolean("lora.enabled")) {
+            p.requireRange(o, "lora.rank", 1, 4096);
+            p.requireRange(o, "lora.dropout", 0.0, 0.99);
+            List<String> t = o.getStringList("lora.target-modules");
+            for (String m : t) {
+                if (!LoraSettings.PROJECTIONS.contains(m)) {
+                    p.add(o, "lora.target-modules", "unknown module '" + m + "'; choose from "
+                            + LoraSettings.PROJECTIONS);
+                }
+            }
+            if (t.isEmpty()) {
+                p.add(o, "lora.target-modules", "must name at least one projection");
+            }
+            String a = o.getString("lora.adapter");
+            if (!a.isBlank() && !java.nio.file.Files.isRegularFile(java.nio.file.Path.of(a, "adapter_config.json"))) {
+                p.add(o, "lora.adapter", "no adapter_config.json in " + a);
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package org.prefopt.backends.djl.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.prefopt.api.model.OptimizerStepResult;
+
+/**
+ * AdamW over named trainable arrays whose gradients PyTorch accumulated in {@code .grad}. Moments are float32.
+ * One {@link #step()} computes the global gradient norm, skips the update (clearing gradients) when it is not
+ * finite, clips, updates and clears the gradients.
+ */
+public final class AdamW {
+
+    private final OptimizerSettings settings;
+    private final Map<String, NDArray> params;
+    private final Map<String, NDArray> m = new LinkedHashMap<>();
+    private final Map<String, NDArray> v = new LinkedHashMap<>();
+    private final NDManager manager;
+    private long step;
+    private long skipped;
+
+    public AdamW(OptimizerSettings settings, Map<String, NDArray> params, NDManager manager) {
+        this.settings = settings;
+        this.params = params;
+        this.manager = manager;
+        for (var e : params.entrySet()) {
+            m.put(e.getKey(), manager.zeros(e.getValue().getShape(), DataType.FLOAT32));
+            v.put(e.getKey(), manager.zeros(e.getValue().getShape(), DataType.FLOAT32));
+        }
+    }
+
+    public long stepCount() {
+        return step;
+    }
+
+    public long skippedCount() {
+        return skipped;
+    }
+
+    public void restore(long stepCount, long skippedCount) {
+        this.step = stepCount;
+        this.skipped = skippedCount;
+    }
+
+    public Map<String, NDArray> firstMoments() {
+        return m;
+    }
+
+    public Map<String, NDArray> secondMoments() {
+        return v;
+    }
+
+    public double currentLearningRate() {
+        return settings.learningRate() * settings.schedule().factor(step);
+    }
+
+    public OptimizerStepResult step() {
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (NDManager s = manager.newSubManager()) {
+            Map<String, NDArray> grads = new LinkedHashMap<>();
+            double sq = 0;
+            for (var e : params.entrySet()) {
+                NDArray g = e.getValue().getGradient();
+                if (g == null) {
+                    continue; // parameter took no part in the graph this step
+                }
+                g.attach(s);
+                NDArray g32 = g.toType(DataType.FLOAT32, false);
+                grads.put(e.getKey(), g32);
+                sq += g32.square().sum().getFloat();
+            }
+            double norm = Math.sqrt(sq);
+            double lr = currentLearningRate();
+            if (!Double.isFinite(norm)) {
+                zeroGradients();
+                skipped++;
+                return new OptimizerStepResult(norm, lr, false);
+            }
+            double clip = settings.maxGradNorm() > 0 && norm > settings.maxGradNorm()
+                    ? settings.maxGradNorm() / (norm + 1e-6) : 1.0;
+            step++;
+            double b1 = settings.beta1();
+            double b2 = settings.beta2();
+            double bc1 = 1 - Math.pow(b1, step);
+            double bc2 = 1 - Math.pow(b2, step);
+            for (var e : grads.entrySet()) {
+                NDArray p = params.get(e.getKey());
+                NDArray mm = m.get(e.getKey());
+                NDArray vv = v.get(e.getKey());
+                NDArray g = e.getValue().mul(clip);
+                mm.muli(b1).addi(g.mul(1 - b1));
+                vv.muli(b2).addi(g.square().muli(1 - b2));
+                NDArray denom = vv.div(bc2);
+                denom.attach(s);
+                NDArray update = mm.div(bc1);
+                update.attach(s);
+                update.divi(denom.sqrt().addi(settings.eps())).muli(lr);
+                if (settings.weightDecay() > 0) {
+                    p.muli(1 - lr * settings.weightDecay());
+                }
+                p.subi(update.toType(p.getDataType(), false));
+            }
+            zeroGradients();
+            return new OptimizerStepResult(norm, lr, true);
+        } finally {
+            JniUtils.setGradMode(grad);
+        }
+    }
+
+    public void zeroGradients() {
+        for (NDArray p : params.values()) {
+            JniUtils.zeroGrad((PtNDArray) p);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package org.prefopt.backends.djl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.prefopt.api.model.ScoringMode;
+import org.prefopt.backends.djl.policy.DjlPolicyModel;
+import org.prefopt.backends.djl.policy.Policies;
+import org.prefopt.backends.safetensors.SafetensorsFile;
+
+class LoraExportTest {
+
+    static final int[][] INPUT = {{1, 5, 9, 3, 7}, {4, 8, 15}};
+
+    static void train(DjlPolicyModel p, int steps) {
+        for (int i = 0; i < steps; i++) {
+            p.accumulateGradients(PolicyTrainingTest.ONE, PolicyTrainingTest.SFT, false);
+            p.optimizerStep();
+        }
+    }
+
+    static double maxDiff(float[] a, float[] b) {
+        double m = 0;
+        for (int i = 0; i < a.length; i++) {
+            m = Math.max(m, Math.abs(a[i] - b[i]));
+        }
+        return m;
+    }
+
+    @Test
+    void zeroInitialisedAdaptersLeaveOutputsUnchanged() {
+        try (DjlPolicyModel base = Fixtures.policy("qwen2", 1e-2, null);
+             DjlPolicyModel adapted = Fixtures.policy("qwen2", 1e-2, Fixtures.lora())) {
+            assertArrayEquals(base.logits(INPUT, ScoringMode.POLICY), adapted.logits(INPUT, ScoringMode.POLICY));
+            assertArrayEquals(base.logits(INPUT, ScoringMode.POLICY), adapted.logits(INPUT, ScoringMode.REFERENCE));
+        }
+    }
+
+    @Test
+    void savedAdapterReloadsAndMergeEqualsAdapterOn(@TempDir Path tmp) throws Exception {
+        float[] trained;
+        try (DjlPolicyModel p = Fixtures.policy("llama", 5e-2, Fixtures.lora())) {
+            train(p, 4);
+            trained = p.logits(INPUT, ScoringMode.POLICY);
+            assertTrue(maxDiff(trained, p.logits(INPUT, ScoringMode.REFERENCE)) > 1e-3, "training changed nothing");
+            p.export(tmp.resolve("adapter"), false);
+            p.export(tmp.resolve("merged"), true);
+        }
+        Path adapter = tmp.resolve("adapter");
+        JsonNode cfg = new ObjectMapper().readTree(adapter.resolve("adapter_config.json").toFile());
+        assertEquals("LORA", cfg.get("peft_type").asText());
+        assertEquals(4, cfg.get("r").asInt());
+        try (SafetensorsFile f = SafetensorsFile.open(adapter.resolve("adapter_model.safetensors"))) {
+            assertTrue(f.tensors().containsKey("base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight"));
+            assertTrue(f.tensors().containsKey("base_model.model.model.layers.1.mlp.down_proj.lora_B.weight"));
+            assertFalse(f.tensors().containsKey("base_model.model.model.layers.0.self_attn.k_proj.lora_A.weight"));
+            assertEquals(Arrays.toString(new long[] {4, 16}),
+                    Arrays.toString(f.tensors().get("base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight")
+                            .shape()));
+        }
+        try (DjlPolicyModel reloaded = Policies.fromCheckpoint(Fixtures.backend(), Fixtures.checkpoint("llama"),
+                new TestTokenizer(), Fixtures.settings(1e-3, Fixtures.lora(), adapter, 99))) {
+            assertArrayEquals(trained, reloaded.logits(INPUT, ScoringMode.POLICY));
+        }
+        Path merged = tmp.resolve("merged");
+        assertTrue(Files.exists(merged.resolve("config.json")));
+        try (DjlPolicyModel m = Policies.fromCheckpoint(Fixtures.backend(), merged, new TestTokenizer(),
+                Fixtures.settings(1e-3, null, null, 1))) {
+            double d = maxDiff(trained, m.logits(INPUT, ScoringMode.POLICY));
+            assertTrue(d < 1e-5, "merged vs adapter-on max diff " + d);
+            System.out.printf("LoRA merge vs adapter-on: max |logit diff| %.2e%n", d);
+        }
+    }
+
+    @Test
+    void fullFineTuneExportsAnHfCheckpoint(@TempDir Path tmp) {
+        float[] trained;
+        try (DjlPolicyModel p = Fixtures.policy("qwen2", 1e-2, null)) {
+            train(p, 2);
+            trained = p.logits(INPUT, ScoringMode.POLICY);
+            p.export(tmp.resolve("out"), false);
+        }
+        try (DjlPolicyModel q = Policies.fromCheckpoint(Fixtures.backend(), tmp.resolve("out"), new TestTokenizer(),
+                Fixtures.settings(1e-3, null, null, 1))) {
+            assertArrayEquals(trained, q.logits(INPUT, ScoringMode.POLICY));
+            assertTrue(q.config().tieWordEmbeddings());
+            assertTrue(q.config().attentionBias());
+        }
+    }
+}
