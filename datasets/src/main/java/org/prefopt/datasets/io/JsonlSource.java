@@ -1,0 +1,171 @@
+package org.prefopt.datasets.io;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.prefopt.api.data.DataFormatException;
+import org.prefopt.api.data.DataIssue;
+import org.prefopt.api.data.Example;
+
+/**
+ * Streams the records of a JSONL file (one JSON object per line) through a {@link RecordParser}. Holds one line at
+ * a time. Blank lines are not records and are passed over.
+ */
+public final class JsonlSource {
+
+    /** Shared: ObjectMapper is thread-safe once configured. */
+    public static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private final Path path;
+    private final BadRecordPolicy policy;
+    private final RecordParser parser;
+
+    public JsonlSource(Path path, BadRecordPolicy policy, RecordParser parser) {
+        this.path = path;
+        this.policy = policy;
+        this.parser = parser;
+    }
+
+    /** Checks that the file can be opened; the same check {@link #stream} makes, for early option validation. */
+    public static String problemWith(Path path) {
+        if (!Files.exists(path)) {
+            return "file not found: " + path.toAbsolutePath() + " (check the dataset's path option)";
+        }
+        if (Files.isDirectory(path)) {
+            return "is a directory, not a JSONL file: " + path.toAbsolutePath();
+        }
+        if (!Files.isReadable(path)) {
+            return "file is not readable: " + path.toAbsolutePath();
+        }
+        return null;
+    }
+
+    /** Opens the file now (a missing file fails here) and streams its examples lazily. */
+    public Stream<Example> stream(Consumer<DataIssue> skipped) {
+        String problem = problemWith(path);
+        if (problem != null) {
+            throw new DataFormatException(new DataIssue(path.toString(), 0, problem));
+        }
+        Utf8LineReader reader;
+        try {
+            reader = new Utf8LineReader(new BufferedInputStream(Files.newInputStream(path), 1 << 16));
+        } catch (NoSuchFileException e) {
+            throw new DataFormatException(new DataIssue(path.toString(), 0, "file not found"), e);
+        } catch (IOException e) {
+            throw new DataFormatException(new DataIssue(path.toString(), 0, "cannot open: " + e.getMessage()), e);
+        }
+        Iterator<Example> it = new RecordIterator(reader, skipped);
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it,
+                        Spliterator.ORDERED | Spliterator.NONNULL), false)
+                .onClose(() -> {
+                    try {
+                        reader.close();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+    }
+
+    private final class RecordIterator implements Iterator<Example> {
+        private final Utf8LineReader reader;
+        private final Consumer<DataIssue> skipped;
+        private final String file = path.toString();
+        private final String fileName = path.getFileName().toString();
+        private Example next;
+        private long records;
+        private boolean done;
+
+        RecordIterator(Utf8LineReader reader, Consumer<DataIssue> skipped) {
+            this.reader = reader;
+            this.skipped = skipped;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (next == null && !done) {
+                advance();
+            }
+            return next != null;
+        }
+
+        @Override
+        public Example next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            Example e = next;
+            next = null;
+            return e;
+        }
+
+        private void advance() {
+            Utf8LineReader.Line line;
+            try {
+                line = reader.next();
+            } catch (IOException e) {
+                throw new DataFormatException(new DataIssue(file, 0, "read error: " + e.getMessage()), e);
+            }
+            if (line == null) {
+                done = true;
+                if (records == 0) {
+                    throw new DataFormatException(new DataIssue(file, 0,
+                            "file is empty: it holds no JSON records (expected one JSON object per line)"));
+                }
+                return;
+            }
+            if (line.decodeError() != null) {
+                records++;
+                bad(line.number(), line.decodeError(), null);
+                return;
+            }
+            if (line.text().isBlank()) {
+                return;
+            }
+            records++;
+            JsonNode node;
+            try {
+                node = MAPPER.readTree(line.text());
+            } catch (JsonProcessingException e) {
+                String where = e instanceof JsonParseException && e.getLocation() != null
+                        ? " at column " + e.getLocation().getColumnNr() : "";
+                bad(line.number(), "invalid JSON" + where + ": " + e.getOriginalMessage(), e);
+                return;
+            }
+            if (node == null || !node.isObject()) {
+                bad(line.number(), "expected a JSON object, got " + (node == null ? "nothing"
+                        : Fields.kind(node)), null);
+                return;
+            }
+            try {
+                next = parser.parse(node, fileName, file + ":" + line.number(), line.number());
+            } catch (BadRecordException e) {
+                bad(line.number(), e.getMessage(), null);
+            }
+        }
+
+        private void bad(long lineNumber, String reason, Throwable cause) {
+            DataIssue issue = new DataIssue(file, lineNumber, reason);
+            if (policy == BadRecordPolicy.FAIL) {
+                throw new DataFormatException(new DataIssue(file, lineNumber, reason
+                        + " (set on-bad-record = skip to skip and count such records)"), cause);
+            }
+            skipped.accept(issue);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package org.prefopt.datasets.math;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.prefopt.api.data.DataFormatException;
+import org.prefopt.api.data.DataIssue;
+import org.prefopt.api.data.Dataset;
+import org.prefopt.api.data.Example;
+import org.prefopt.datasets.io.BadRecordException;
+import org.prefopt.datasets.io.BadRecordPolicy;
+import org.prefopt.datasets.io.JsonlSource;
+
+/**
+ * MATH from a JSONL file, or from the original release's directory tree ({@code test/algebra/1.json}, one JSON
+ * object per file). In the tree each file is read on its own, in sorted path order, and its id is its path relative
+ * to the parent of the given directory (e.g. {@code test/algebra/1.json}, the form of MATH's {@code unique_id}).
+ */
+public final class MathDataset implements Dataset {
+
+    private final Path path;
+    private final BadRecordPolicy policy;
+    private final MathRecords parser = new MathRecords();
+
+    public MathDataset(Path path, BadRecordPolicy policy) {
+        this.path = path;
+        this.policy = policy;
+    }
+
+    @Override
+    public String describe() {
+        return "math(" + path + ")";
+    }
+
+    @Override
+    public Stream<Example> examples(Consumer<DataIssue> skipped) {
+        if (Files.isDirectory(path)) {
+            return tree(skipped);
+        }
+        return new JsonlSource(path, policy, parser).stream(skipped);
+    }
+
+    private Stream<Example> tree(Consumer<DataIssue> skipped) {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(path)) {
+            // Only the paths are held, never the contents.
+            files = walk.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".json"))
+                    .sorted().collect(Collectors.toList());
+        } catch (IOException e) {
+            throw new DataFormatException(new DataIssue(path.toString(), 0, "cannot list directory: " + e), e);
+        }
+        if (files.isEmpty()) {
+            throw new DataFormatException(new DataIssue(path.toString(), 0,
+                    "directory holds no .json files (expected the MATH tree, e.g. test/algebra/1.json)"));
+        }
+        Path base = path.toAbsolutePath().getParent() == null ? path.toAbsolutePath()
+                : path.toAbsolutePath().getParent();
+        return files.stream().map(f -> read(f, base, skipped)).filter(Objects::nonNull);
+    }
+
+    private Example read(Path file, Path base, Consumer<DataIssue> skipped) {
+        String id = base.relativize(file.toAbsolutePath()).toString().replace('\\', '/');
+        try {
+            byte[] bytes = Files.readAllBytes(file); // one problem, a few KiB
+            if (bytes.length == 0) {
+                throw new BadRecordException("file is empty");
+            }
+            String text;
+            try {
+                text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            } catch (CharacterCodingException e) {
+                throw new BadRecordException("not valid UTF-8 (re-encode the file as UTF-8)");
+            }
+            JsonNode node;
+            try {
+                node = JsonlSource.MAPPER.readTree(text);
+            } catch (JsonProcessingException e) {
+                throw new BadRecordException("invalid JSON: " + e.getOriginalMessage());
+            }
+            if (node == null || !node.isObject()) {
+                throw new BadRecordException("expected a JSON object");
+            }
+            return parser.parse(node, id, file.toString());
+        } catch (BadRecordException e) {
+            DataIssue issue = new DataIssue(file.toString(), 0, e.getMessage());
+            if (policy == BadRecordPolicy.FAIL) {
+                throw new DataFormatException(new DataIssue(file.toString(), 0, e.getMessage()
+                        + " (set on-bad-record = skip to skip and count such records)"));
+            }
+            skipped.accept(issue);
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+}

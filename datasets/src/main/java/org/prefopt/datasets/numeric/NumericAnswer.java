@@ -1,0 +1,149 @@
+package org.prefopt.datasets.numeric;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The "numeric answer" definition used by the {@code numeric-answer} filter and by dataset statistics. The full
+ * definition, with examples, is in {@code docs/datasets.md}; in short, after light normalisation an answer is
+ * numeric when it is exactly one of
+ * <ul>
+ *   <li>an integer: optional sign, digits, optionally grouped by thousands separators ({@code 1,234,567});</li>
+ *   <li>a decimal: optional sign, optional integer part, a point, at least one digit ({@code -0.5}, {@code .75});</li>
+ *   <li>a simple fraction of two integers: {@code 3/4}, {@code \frac{3}{4}}, {@code \dfrac}/{@code \tfrac}, the
+ *       shorthand {@code \frac34}, with the sign in front or in the numerator; the denominator is not zero.</li>
+ * </ul>
+ * Normalisation removes: surrounding {@code $...$}, one enclosing {@code \boxed{...}}, whitespace and LaTeX
+ * spacing ({@code \! \, \; \: \ ~}), a trailing unit {@code \text{..}}/{@code \mbox{..}}, degree marks
+ * ({@code ^\circ}), a percent sign ({@code \%}), a leading dollar sign ({@code \$}), and {@code {,}} becomes
+ * {@code ,}. Everything else (mixed numbers, roots, pi, variables, intervals, lists, scientific notation) is
+ * not numeric.
+ */
+public record NumericAnswer(Kind kind, BigInteger numerator, BigInteger denominator) {
+
+    public enum Kind { INTEGER, DECIMAL, FRACTION }
+
+    private static final String INT = "(?:\\d{1,3}(?:,\\d{3})+|\\d+)";
+    private static final Pattern INTEGER = Pattern.compile("([+-]?)(" + INT + ")");
+    private static final Pattern DECIMAL = Pattern.compile("([+-]?)(" + INT + ")?\\.(\\d+)");
+    private static final Pattern SLASH = Pattern.compile("([+-]?)(\\d+)/([+-]?\\d+)");
+    private static final Pattern FRAC = Pattern.compile(
+            "([+-]?)\\\\[dt]?frac(?:\\{([+-]?\\d+)\\}\\{([+-]?\\d+)\\}|(\\d)(\\d))");
+    private static final Pattern SPACING = Pattern.compile("\\\\[!,;: ]|~|\\s+");
+    private static final Pattern TRAILING_UNIT = Pattern.compile("(.+?)\\\\(?:text|mbox|textnormal|mathrm)\\{[^{}]*\\}$");
+    private static final Pattern DEGREES = Pattern.compile("\\^\\{?\\\\circ\\}?$");
+
+    public NumericAnswer {
+        if (denominator.signum() <= 0) {
+            throw new IllegalArgumentException("denominator must be positive");
+        }
+        BigInteger g = numerator.gcd(denominator);
+        if (g.signum() > 0 && !g.equals(BigInteger.ONE)) {
+            numerator = numerator.divide(g);
+            denominator = denominator.divide(g);
+        }
+    }
+
+    /** The value as a (possibly rounded) decimal, for display and statistics. */
+    public BigDecimal toBigDecimal() {
+        return new BigDecimal(numerator).divide(new BigDecimal(denominator), java.math.MathContext.DECIMAL64);
+    }
+
+    public static boolean isNumeric(String answer) {
+        return parse(answer).isPresent();
+    }
+
+    public static Optional<NumericAnswer> parse(String answer) {
+        if (answer == null) {
+            return Optional.empty();
+        }
+        String s = normalise(answer);
+        if (s.isEmpty()) {
+            return Optional.empty();
+        }
+        Matcher m = INTEGER.matcher(s);
+        if (m.matches()) {
+            return Optional.of(new NumericAnswer(Kind.INTEGER, signed(m.group(1), digits(m.group(2))),
+                    BigInteger.ONE));
+        }
+        m = DECIMAL.matcher(s);
+        if (m.matches()) {
+            String whole = m.group(2) == null ? "0" : digits(m.group(2));
+            BigDecimal d = new BigDecimal(whole + "." + m.group(3));
+            BigInteger num = signed(m.group(1), d.unscaledValue());
+            return Optional.of(new NumericAnswer(Kind.DECIMAL, num, BigInteger.TEN.pow(d.scale())));
+        }
+        m = SLASH.matcher(s);
+        if (m.matches()) {
+            return fraction(m.group(1), m.group(2), m.group(3));
+        }
+        m = FRAC.matcher(s);
+        if (m.matches()) {
+            return m.group(2) != null ? fraction(m.group(1), m.group(2), m.group(3))
+                    : fraction(m.group(1), m.group(4), m.group(5));
+        }
+        return Optional.empty();
+    }
+
+    /** The normalised text that the patterns are matched against (exposed for documentation and tests). */
+    public static String normalise(String answer) {
+        String s = answer.strip().replace('\u2212', '-');
+        while (s.length() >= 2 && s.startsWith("$") && s.endsWith("$")) {
+            s = s.substring(1, s.length() - 1).strip();
+        }
+        if (s.startsWith("\\boxed{") && s.endsWith("}")) {
+            s = s.substring(7, s.length() - 1);
+        }
+        s = SPACING.matcher(s).replaceAll("");
+        Matcher unit = TRAILING_UNIT.matcher(s);
+        if (unit.matches()) {
+            s = unit.group(1);
+        }
+        s = DEGREES.matcher(s).replaceAll("");
+        if (s.endsWith("\\%")) {
+            s = s.substring(0, s.length() - 2);
+        } else if (s.endsWith("%")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        if (s.startsWith("\\$")) {
+            s = s.substring(2);
+        } else if (s.startsWith("-\\$")) {
+            s = "-" + s.substring(3);
+        }
+        return s.replace("{,}", ",");
+    }
+
+    private static Optional<NumericAnswer> fraction(String sign, String num, String den) {
+        BigInteger n = new BigInteger(num.startsWith("+") ? num.substring(1) : num);
+        BigInteger d = new BigInteger(den.startsWith("+") ? den.substring(1) : den);
+        if (d.signum() == 0) {
+            return Optional.empty();
+        }
+        if (d.signum() < 0) {
+            n = n.negate();
+            d = d.negate();
+        }
+        if ("-".equals(sign)) {
+            if (n.signum() < 0 && num.startsWith("-")) {
+                return Optional.empty(); // "-\frac{-3}{4}": a double sign is not a plain number
+            }
+            n = n.negate();
+        }
+        return Optional.of(new NumericAnswer(Kind.FRACTION, n, d));
+    }
+
+    private static String digits(String grouped) {
+        return grouped.replace(",", "");
+    }
+
+    private static BigInteger signed(String sign, String digits) {
+        return signed(sign, new BigInteger(digits));
+    }
+
+    private static BigInteger signed(String sign, BigInteger v) {
+        return "-".equals(sign) ? v.negate() : v;
+    }
+}

@@ -1,0 +1,102 @@
+package org.prefopt.datasets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.prefopt.api.data.DataFormatException;
+import org.prefopt.api.data.DataIssue;
+import org.prefopt.api.data.Example;
+import org.prefopt.datasets.gsm8k.Gsm8kRecords;
+import org.prefopt.datasets.io.BadRecordPolicy;
+import org.prefopt.datasets.io.JsonlFileDataset;
+import org.prefopt.datasets.math.MathDataset;
+import org.prefopt.datasets.numeric.NumericAnswer;
+import org.prefopt.datasets.split.Splits;
+import org.prefopt.datasets.stats.DatasetStatistics;
+
+/** The real files in /work/shared/data (read-only copies); skipped where they are absent. */
+@Tag("slow")
+class RealDataTest {
+
+    private static final Path DATA = Path.of(System.getProperty("prefopt.data", "/work/shared/data"));
+
+    private static Path file(String rel) {
+        Path p = DATA.resolve(rel);
+        assumeTrue(Files.isRegularFile(p), "no " + p);
+        return p;
+    }
+
+    @Test
+    void gsm8k() {
+        List<Example> test = Fixtures.read(new JsonlFileDataset("gsm8k", file("gsm8k/test.jsonl"),
+                BadRecordPolicy.FAIL, new Gsm8kRecords()));
+        assertEquals(1319, test.size());
+        DatasetStatistics s = DatasetStatistics.of(test.stream(), List.of());
+        System.out.println("GSM8K test\n" + s.toText());
+        assertEquals(1319, s.numeric().get("integer") + s.numeric().get("decimal"));
+        assertEquals(0, test.stream().filter(e -> e.referenceSolution().contains("<<")).count());
+        List<Example> train = Fixtures.read(new JsonlFileDataset("gsm8k", file("gsm8k/train.jsonl"),
+                BadRecordPolicy.FAIL, new Gsm8kRecords()));
+        assertEquals(7473, train.size());
+        System.out.println("GSM8K train/test prompt duplicates: " + Splits.duplicates(train, test).size());
+    }
+
+    @Test
+    void mathTest() {
+        List<Example> test = Fixtures.read(new MathDataset(file("math/test.jsonl"), BadRecordPolicy.FAIL));
+        assertEquals(5000, test.size());
+        DatasetStatistics s = DatasetStatistics.of(test.stream(), List.of());
+        System.out.println("MATH test\n" + s.toText());
+        assertEquals(Map.of(1, 437L, 2, 894L, 3, 1131L, 4, 1214L, 5, 1324L), s.perDifficulty());
+    }
+
+    @Test
+    void mathTrainHasTwoUnknownLevelsAndTwoEmptyAnswers() {
+        Path p = file("math/train.jsonl");
+        DataFormatException e = assertThrows(DataFormatException.class,
+                () -> Fixtures.read(new MathDataset(p, BadRecordPolicy.FAIL)));
+        assertEquals(2004, e.issue().line());
+        List<DataIssue> skipped = new ArrayList<>();
+        List<Example> train = Fixtures.read(new MathDataset(p, BadRecordPolicy.SKIP), skipped);
+        assertEquals(7496, train.size());
+        assertEquals(List.of(2004L, 2254L, 7037L, 7437L), skipped.stream().map(DataIssue::line).toList());
+        System.out.println("MATH train\n" + DatasetStatistics.of(train.stream(), skipped).toText());
+    }
+
+    /**
+     * test.jsonl has solutions and no answer field, train.jsonl answers and no solutions; where a problem occurs in
+     * both, the answer extracted from the solution must equal the answer field. Prints the agreement.
+     */
+    @Test
+    void extractedAnswersAgreeWithAnswerField() {
+        List<Example> test = Fixtures.read(new MathDataset(file("math/test.jsonl"), BadRecordPolicy.FAIL));
+        List<Example> train = Fixtures.read(new MathDataset(file("math/train.jsonl"), BadRecordPolicy.SKIP),
+                new ArrayList<>());
+        Map<String, String> answers = new HashMap<>();
+        train.forEach(e -> answers.put(Splits.normalisePrompt(e.prompt()), e.goldAnswer()));
+        int both = 0;
+        int agree = 0;
+        for (Example e : test) {
+            String a = answers.get(Splits.normalisePrompt(e.prompt()));
+            if (a != null) {
+                both++;
+                if (a.replace(" ", "").equals(e.goldAnswer().replace(" ", ""))) {
+                    agree++;
+                }
+            }
+        }
+        long numeric = test.stream().filter(e -> NumericAnswer.isNumeric(e.goldAnswer())).count();
+        System.out.println("MATH test: problems also in train.jsonl: " + both + ", extracted answer agrees: " + agree
+                + "; numeric gold answers " + numeric + " of " + test.size());
+        assertEquals(both, agree);
+    }
+}

@@ -1,0 +1,83 @@
+package org.prefopt.datasets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.prefopt.api.data.Example;
+import org.prefopt.datasets.gsm8k.Gsm8kRecords;
+import org.prefopt.datasets.io.BadRecordPolicy;
+import org.prefopt.datasets.io.JsonlFileDataset;
+
+/**
+ * A ~1 GiB JSONL file is read through the dataset in a forked JVM limited to a 64 MiB heap: if any part of the
+ * reader held the file's text, the child would die with OutOfMemoryError.
+ */
+@Tag("slow")
+class StreamingTest {
+
+    private static final long TARGET_BYTES = Long.getLong("prefopt.streaming.bytes", 1L << 30);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void oneGigabyteWithA64MiBHeap() throws Exception {
+        Path file = dir.resolve("big.jsonl");
+        String filler = "x".repeat(400);
+        long records = 0;
+        long bytes = 0;
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            while (bytes < TARGET_BYTES) {
+                String line = "{\"question\":\"Problem " + records + " " + filler + "\",\"answer\":\"a\\nb\\n#### "
+                        + records + "\"}\n";
+                w.write(line);
+                bytes += line.length();
+                records++;
+            }
+        }
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m", "-cp", System.getProperty("java.class.path"), CountRecords.class.getName(),
+                file.toString()).redirectErrorStream(true).start();
+        String out;
+        try (var in = p.getInputStream()) {
+            out = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        }
+        assertTrue(p.waitFor(20, TimeUnit.MINUTES));
+        assertEquals(0, p.exitValue(), out);
+        System.out.println("streamed " + bytes + " bytes: " + out);
+        assertEquals(Long.toString(records), out.lines().reduce((a, b) -> b).orElse(""));
+    }
+
+    /** The forked child: counts the examples and checks the last gold answer. */
+    public static final class CountRecords {
+        public static void main(String[] args) throws IOException {
+            long start = System.nanoTime();
+            long n = 0;
+            String lastGold = null;
+            try (Stream<Example> s = new JsonlFileDataset("gsm8k", Path.of(args[0]), BadRecordPolicy.FAIL,
+                    new Gsm8kRecords()).examples(i -> { })) {
+                for (Example e : (Iterable<Example>) s::iterator) {
+                    n++;
+                    lastGold = e.goldAnswer();
+                }
+            }
+            if (!Long.toString(n - 1).equals(lastGold)) {
+                throw new IllegalStateException("last gold " + lastGold + " after " + n + " records");
+            }
+            System.out.println("max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB, "
+                    + (System.nanoTime() - start) / 1_000_000 + " ms");
+            System.out.println(n);
+        }
+    }
+}
