@@ -1,0 +1,26 @@
+package org.prefopt.algorithms.dpo.batching;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Splits index ranges into consecutive micro-batches. (A copy lives in algorithms-grpo too, because plugins may
+ * depend only on the api; it is a candidate for the api.)
+ */
+public final class MicroBatches {
+
+    private MicroBatches() {
+    }
+
+    /** [from, to) ranges of at most {@code size} covering 0..count. */
+    public static List<int[]> ranges(int count, int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException("micro-batch size must be at least 1 (got " + size + ")");
+        }
+        List<int[]> out = new ArrayList<>();
+        for (int from = 0; from < count; from += size) {
+            out.add(new int[] {from, Math.min(count, from + size)});
+        }
+        return out;
+    }
+}

@@ -1,0 +1,211 @@
+package org.prefopt.algorithms.grpo;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.prefopt.algorithms.grpo.batching.MicroBatches;
+import org.prefopt.algorithms.grpo.advantage.Advantages;
+import org.prefopt.algorithms.grpo.loss.GrpoStats;
+import org.prefopt.algorithms.grpo.loss.GrpoTokenLoss;
+import org.prefopt.api.algorithm.Algorithm;
+import org.prefopt.api.algorithm.ScoredGroup;
+import org.prefopt.api.algorithm.StepContext;
+import org.prefopt.api.algorithm.StepResult;
+import org.prefopt.api.data.Example;
+import org.prefopt.api.model.Completion;
+import org.prefopt.api.model.CompletionGroup;
+import org.prefopt.api.model.OptimizerStepResult;
+import org.prefopt.api.model.PolicyModel;
+import org.prefopt.api.model.ScoringMode;
+import org.prefopt.api.model.SequenceScores;
+import org.prefopt.api.model.TokenSequence;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group Relative Policy Optimization. One step: draw prompts, generate {@code group-size} completions each,
+ * reward them, turn rewards into group-relative advantages, then run {@code num-iterations} optimizer updates
+ * on that batch of rollouts, each accumulating the clipped-ratio loss over micro-batches.
+ *
+ * <p>Old log-probs: the first iteration runs on the generating weights (no update has happened yet), so its
+ * detached log-probs are the old log-probs, exactly what TRL's extra no-grad pass recomputes, without the extra
+ * pass. The completions' generation log-probs are not used: the sampler's KV-cached forward can differ
+ * numerically from the training forward, which would make the ratio of the first iteration differ from 1.
+ *
+ * <p>The algorithm keeps no state between steps; with {@code num-iterations > 1} all updates of a batch happen
+ * inside one step (verl's PPO epochs), so the policy's learning-rate schedule advances that many times per step.
+ */
+public final class GrpoAlgorithm implements Algorithm {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GrpoAlgorithm.class);
+
+    private final GrpoOptions options;
+    private final GrpoTokenLoss.Settings settings;
+
+    public GrpoAlgorithm(GrpoOptions options) {
+        this.options = options;
+        this.settings = new GrpoTokenLoss.Settings(options.epsilonLow(), options.epsilonHigh(), options.beta(),
+                options.klEstimator(), options.entropyCoefficient());
+    }
+
+    /** One completion to train on. */
+    private record Item(TokenSequence sequence, double advantage, int tokens) {
+    }
+
+    /** Groups chosen for the update, and how many were drawn and had zero reward spread. */
+    record Rollouts(List<ScoredGroup> kept, int drawn, int zeroStd) {
+    }
+
+    @Override
+    public StepResult step(StepContext context) {
+        Rollouts rollouts = collect(context);
+        Map<String, Double> metrics = new TreeMap<>();
+        metrics.put("frac_reward_zero_std", rollouts.drawn() == 0 ? 0.0 : (double) rollouts.zeroStd() / rollouts.drawn());
+        metrics.put("groups/drawn", (double) rollouts.drawn());
+        metrics.put("groups/trained", (double) rollouts.kept().size());
+        metrics.put("nonfinite", 0.0);
+        if (rollouts.kept().isEmpty()) {
+            LOG.info("step {}: every group's rewards agree; no update", context.step());
+            return new StepResult(metrics, 0, false);
+        }
+
+        List<double[]> rewards = new ArrayList<>();
+        for (ScoredGroup g : rollouts.kept()) {
+            for (double r : g.totals()) {
+                if (!Double.isFinite(r)) {
+                    throw new IllegalStateException("non-finite total reward " + r + " for example '"
+                            + g.example().id() + "' (" + g.example().origin() + "); check the reward functions");
+                }
+            }
+            rewards.add(g.totals());
+        }
+        List<double[]> advantages = Advantages.compute(rewards, options.scaleRewards());
+
+        List<Item> items = new ArrayList<>();
+        int numSequences = 0;
+        int longest = 0;
+        long numTokens = 0;
+        for (int gi = 0; gi < rollouts.kept().size(); gi++) {
+            CompletionGroup group = rollouts.kept().get(gi).group();
+            List<Completion> completions = group.completions();
+            for (int j = 0; j < completions.size(); j++) {
+                Completion c = completions.get(j);
+                numSequences++;
+                longest = Math.max(longest, c.length());
+                boolean masked = options.maskTruncatedCompletions() && c.truncated();
+                if (c.length() == 0 || masked) {
+                    continue; // contributes nothing to the loss but still counts in N
+                }
+                items.add(new Item(new TokenSequence(group.promptTokens(), c.tokens()), advantages.get(gi)[j],
+                        c.length()));
+                numTokens += group.promptTokens().length + c.length();
+            }
+        }
+        if (items.isEmpty()) {
+            LOG.info("step {}: every completion is empty or masked as truncated; no update", context.step());
+            return new StepResult(metrics, 0, false);
+        }
+        int[] tokenCounts = items.stream().mapToInt(Item::tokens).toArray();
+        int maxLength = options.maxCompletionLength() > 0 ? options.maxCompletionLength() : longest;
+        double[] weights = options.lossAggregation().weights(tokenCounts, numSequences, maxLength);
+
+        PolicyModel policy = context.policy();
+        List<TokenSequence> sequences = items.stream().map(Item::sequence).toList();
+        List<float[]> reference = options.beta() > 0 ? referenceLogprobs(policy, sequences) : null;
+        boolean withEntropy = options.computeEntropy();
+
+        GrpoStats stats = new GrpoStats();
+        List<float[]> old = null;
+        double lossSum = 0;
+        double gradNormSum = 0;
+        double learningRate = Double.NaN;
+        int updates = 0;
+        boolean nonFinite = false;
+        for (int iteration = 0; iteration < options.numIterations() && !nonFinite; iteration++) {
+            List<float[]> seen = new ArrayList<>(items.size());
+            double loss = 0;
+            for (int[] range : MicroBatches.ranges(items.size(), options.microBatchSize())) {
+                int from = range[0];
+                int to = range[1];
+                double[] adv = new double[to - from];
+                double[] w = new double[to - from];
+                for (int k = from; k < to; k++) {
+                    adv[k - from] = items.get(k).advantage();
+                    w[k - from] = weights[k];
+                }
+                GrpoTokenLoss tokenLoss = new GrpoTokenLoss(settings, adv, w,
+                        old == null ? null : old.subList(from, to),
+                        reference == null ? null : reference.subList(from, to), stats);
+                PolicyModel.AccumulationResult result =
+                        policy.accumulateGradients(sequences.subList(from, to), tokenLoss, withEntropy);
+                loss += result.loss();
+                if (tokenLoss.nonFinite() || !Double.isFinite(result.loss())) {
+                    nonFinite = true;
+                    break; // the NaN gradients already accumulated make the optimizer step discard the update
+                }
+                seen.addAll(tokenLoss.seenLogprobs());
+            }
+            OptimizerStepResult step = policy.optimizerStep();
+            learningRate = step.learningRate();
+            if (!step.applied()) {
+                nonFinite = true;
+            }
+            if (nonFinite) {
+                LOG.warn("step {} iteration {}: non-finite loss or gradients (loss {}, grad norm {}); update skipped",
+                        context.step(), iteration + 1, loss, step.gradNorm());
+                break;
+            }
+            lossSum += loss;
+            gradNormSum += step.gradNorm();
+            updates++;
+            if (old == null) {
+                old = seen;
+            }
+        }
+        metrics.putAll(stats.metrics(options.beta() > 0));
+        metrics.put("nonfinite", nonFinite ? 1.0 : 0.0);
+        metrics.put("learning_rate", learningRate);
+        if (updates > 0) {
+            metrics.put("loss", lossSum / updates);
+            metrics.put("grad_norm", gradNormSum / updates);
+        }
+        return new StepResult(metrics, numTokens, updates > 0 && !nonFinite);
+    }
+
+    private List<float[]> referenceLogprobs(PolicyModel policy, List<TokenSequence> sequences) {
+        List<float[]> out = new ArrayList<>(sequences.size());
+        for (int[] range : MicroBatches.ranges(sequences.size(), options.microBatchSize())) {
+            for (SequenceScores s : policy.score(sequences.subList(range[0], range[1]), ScoringMode.REFERENCE, false)) {
+                out.add(s.logprobs());
+            }
+        }
+        return out;
+    }
+
+    /** Draws, generates and rewards groups, applying the zero-std policy. */
+    Rollouts collect(StepContext context) {
+        List<ScoredGroup> kept = new ArrayList<>();
+        int drawn = 0;
+        int zeroStd = 0;
+        int rounds = options.zeroStdGroups() == ZeroStdGroups.RESAMPLE ? options.maxResampleRounds() : 1;
+        for (int round = 0; round < rounds && kept.size() < options.promptsPerStep(); round++) {
+            List<Example> prompts = context.nextPrompts(options.promptsPerStep() - kept.size());
+            if (prompts.isEmpty()) {
+                break;
+            }
+            List<CompletionGroup> groups = context.generate(prompts, options.groupSize());
+            for (ScoredGroup g : context.reward(prompts, groups)) {
+                drawn++;
+                boolean agree = Advantages.zeroStd(g.totals());
+                if (agree) {
+                    zeroStd++;
+                }
+                if (!agree || options.zeroStdGroups() == ZeroStdGroups.KEEP) {
+                    kept.add(g);
+                }
+            }
+        }
+        return new Rollouts(kept, drawn, zeroStd);
+    }
+}
