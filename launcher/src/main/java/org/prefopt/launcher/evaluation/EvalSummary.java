@@ -1,0 +1,32 @@
+package org.prefopt.launcher.evaluation;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The headline numbers of one evaluation (the full detail is in the summary file).
+ *
+ * @param set          eval set name
+ * @param step         training step evaluated (0 = before training)
+ * @param greedy       greedy pass@1 overall, or null when the set has no greedy pass
+ * @param greedyTiers  greedy pass@1 per tier ("1", "2", ..., "unknown"), empty without a greedy pass
+ * @param meanAtK      sampled mean@k overall, or null without sampling
+ * @param summaryFile  the written {@code eval/<set>/step-<N>.json}
+ */
+public record EvalSummary(String set, int step, Proportion greedy, Map<String, Proportion> greedyTiers,
+                          Estimate meanAtK, Path summaryFile) {
+
+    public String oneLine() {
+        StringBuilder sb = new StringBuilder();
+        if (greedy != null) {
+            sb.append(String.format(Locale.ROOT, "pass@1 %.3f [%.3f, %.3f] (%d/%d)", greedy.value(), greedy.low(),
+                    greedy.high(), greedy.correct(), greedy.n()));
+            greedyTiers.forEach((tier, p) -> sb.append(String.format(Locale.ROOT, " tier %s %.3f", tier, p.value())));
+        }
+        if (meanAtK != null) {
+            sb.append(String.format(Locale.ROOT, "%smean@k %.3f", sb.length() > 0 ? "; " : "", meanAtK.mean()));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,32 @@
+package org.prefopt.launcher.training;
+
+import java.util.List;
+import java.util.Objects;
+import org.prefopt.api.algorithm.Algorithm;
+import org.prefopt.api.data.Example;
+import org.prefopt.api.data.PromptSampler;
+
+/**
+ * One stage of a (possibly multi-stage) run, e.g. {@code sft} then {@code grpo}. Step numbering is global.
+ *
+ * @param name      label for logs and checkpoints, e.g. {@code grpo}
+ * @param algorithm the stage's algorithm
+ * @param steps     number of steps of this stage (at least 1)
+ * @param pool      the stage's own training pool, or null to use the run's
+ * @param sampler   the stage's own sampler, or null to use the run's
+ */
+public record Stage(String name, Algorithm algorithm, int steps, List<Example> pool, PromptSampler sampler) {
+
+    public Stage {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(algorithm, "algorithm");
+        if (steps < 1) {
+            throw new IllegalArgumentException("stage '" + name + "': steps must be at least 1 (got " + steps + ")");
+        }
+        pool = pool == null ? null : List.copyOf(pool);
+    }
+
+    public static Stage of(String name, Algorithm algorithm, int steps) {
+        return new Stage(name, algorithm, steps, null, null);
+    }
+}

@@ -1,0 +1,93 @@
+package org.prefopt.launcher.training;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.prefopt.api.algorithm.ScoredGroup;
+import org.prefopt.api.model.Completion;
+
+/**
+ * The metrics the loop records for a step, under TRL's GRPO trainer names: {@code reward} (mean of group means),
+ * {@code reward_std} (mean of the per-group standard deviations), {@code frac_reward_zero_std},
+ * {@code rewards/<name>/mean|std} (over all completions where the reward applies), and completion lengths.
+ */
+final class StepMetrics {
+
+    private StepMetrics() {
+    }
+
+    static Map<String, Double> rewards(List<ScoredGroup> groups, List<String> rewardNames) {
+        Map<String, Double> m = new TreeMap<>();
+        if (groups.isEmpty()) {
+            return m;
+        }
+        double meanSum = 0;
+        double stdSum = 0;
+        int zeroStd = 0;
+        for (ScoredGroup g : groups) {
+            meanSum += Stats.nanMean(g.totals());
+            double std = Stats.nanStd(g.totals());
+            stdSum += std;
+            if (std == 0.0) {
+                zeroStd++;
+            }
+        }
+        m.put("reward", meanSum / groups.size());
+        m.put("reward_std", stdSum / groups.size());
+        m.put("frac_reward_zero_std", (double) zeroStd / groups.size());
+        for (String name : rewardNames) {
+            List<Double> all = new ArrayList<>();
+            for (ScoredGroup g : groups) {
+                double[] v = g.byReward().get(name);
+                if (v != null) {
+                    for (double x : v) {
+                        all.add(x);
+                    }
+                }
+            }
+            double[] arr = all.stream().mapToDouble(Double::doubleValue).toArray();
+            m.put("rewards/" + name + "/mean", Stats.nanMean(arr));
+            m.put("rewards/" + name + "/std", Stats.nanStd(arr));
+        }
+        return m;
+    }
+
+    static Map<String, Double> lengths(List<Completion> completions) {
+        Map<String, Double> m = new TreeMap<>();
+        if (completions.isEmpty()) {
+            return m;
+        }
+        long sum = 0;
+        int min = Integer.MAX_VALUE;
+        int max = 0;
+        int clipped = 0;
+        long termSum = 0;
+        int termMin = Integer.MAX_VALUE;
+        int termMax = 0;
+        for (Completion c : completions) {
+            int len = c.length();
+            sum += len;
+            min = Math.min(min, len);
+            max = Math.max(max, len);
+            if (c.truncated()) {
+                clipped++;
+            } else {
+                termSum += len;
+                termMin = Math.min(termMin, len);
+                termMax = Math.max(termMax, len);
+            }
+        }
+        int n = completions.size();
+        int terminated = n - clipped;
+        m.put("completions/mean_length", (double) sum / n);
+        m.put("completions/min_length", (double) min);
+        m.put("completions/max_length", (double) max);
+        m.put("completions/clipped_ratio", (double) clipped / n);
+        // TRL logs 0 for the terminated statistics when every completion was clipped.
+        m.put("completions/mean_terminated_length", terminated == 0 ? 0.0 : (double) termSum / terminated);
+        m.put("completions/min_terminated_length", terminated == 0 ? 0.0 : (double) termMin);
+        m.put("completions/max_terminated_length", terminated == 0 ? 0.0 : (double) termMax);
+        return m;
+    }
+}

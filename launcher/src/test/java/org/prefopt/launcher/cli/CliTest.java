@@ -1,0 +1,138 @@
+package org.prefopt.launcher.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.prefopt.launcher.Main;
+
+class CliTest {
+
+    @TempDir
+    Path dir;
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(args, new PrintWriter(out), new PrintWriter(err));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private Path file(String name, String text) throws IOException {
+        return Files.writeString(dir.resolve(name), text);
+    }
+
+    @Test
+    void typoInTypeAndUnknownKeyFailWithExitTwoAndOneReport() throws IOException {
+        Path f = file("typo.conf", """
+                run { steps = 10 }
+                algorithm {
+                  type = grpoo
+                }
+                dataset { type = synthetic, cuont = 5 }
+                """);
+        Result r = run("validate", f.toString());
+        assertEquals(2, r.code());
+        assertEquals("Invalid configuration (2 problems):\n"
+                + "  " + f + ":3: algorithm.type: unknown algorithm 'grpoo'. Did you mean 'grpo'? Available algorithm"
+                + " types: dpo, grpo.\n"
+                + "  " + f + ":5: dataset.cuont: unknown option 'cuont' for dataset 'synthetic'. Did you mean 'count'?"
+                + " Supported options: count, seed, style, type.\n", r.err());
+        assertEquals("", r.out());
+        assertEquals(2, run("config", f.toString()).code());
+        assertEquals(2, run("run", f.toString()).code());
+    }
+
+    @Test
+    void validateConfigAndRunOnAGoodFile() throws IOException {
+        Path f = file("good.conf", """
+                policy { type = tiny-test }
+                algorithm { type = grpo }
+                reward = [ { type = exact } ]
+                """);
+        Result v = run("validate", f.toString(), "-o", "algorithm.group-size=16");
+        assertEquals(0, v.code(), v.err());
+        assertTrue(v.out().contains("valid (4 components)"), v.out());
+        assertTrue(v.out().contains("  backend = backend 'cpu-test' from class path: "), v.out());
+
+        Result c = run("config", f.toString(), "-o", "algorithm.group-size=16");
+        assertEquals(0, c.code(), c.err());
+        assertTrue(c.out().contains("group-size=16"), c.out());
+        assertTrue(c.out().contains("name=good"), c.out());
+    }
+
+    static boolean noRunHandler() {
+        return java.util.ServiceLoader.load(RunHandler.class).findFirst().isEmpty();
+    }
+
+    @Test
+    void runWithoutATrainingLoopSaysSoAfterWiring() throws IOException {
+        // only meaningful while no RunHandler is on the class path (the training loop plugs in through one)
+        org.junit.jupiter.api.Assumptions.assumeTrue(noRunHandler(), "a RunHandler is installed");
+        Path f = file("good.conf", """
+                policy { type = tiny-test }
+                algorithm { type = grpo }
+                reward = [ { type = exact } ]
+                """);
+        Result r = run("run", f.toString(), "--run-dir", dir.resolve("r").toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("the training loop is not available in this build"), r.err());
+        assertTrue(r.out().contains("4 components wired and created"), r.out());
+    }
+
+    @Test
+    void helpUsageErrorsAndPlugins() {
+        Result h = run("--help");
+        assertEquals(0, h.code());
+        for (String cmd : new String[] {"plugins", "config", "validate", "run"}) {
+            assertTrue(h.out().contains(cmd), h.out());
+            assertEquals(0, run(cmd, "--help").code(), cmd);
+        }
+        assertEquals(2, run("frobnicate").code());
+        assertEquals(2, run("validate").code());
+        assertEquals(2, run("validate", dir.resolve("missing.conf").toString()).code());
+        assertEquals(2, run("plugins", "--plugins-dir", dir.resolve("nope").toString()).code());
+
+        Result p = run("plugins");
+        assertEquals(0, p.code(), p.err());
+        assertTrue(p.out().contains("""
+                policy
+                  tiny-test - a policy that only reports its backend
+                """), p.out());
+        assertTrue(p.out().contains("""
+                      layers = 2
+                      lora.enabled = false
+                      lora.rank = 8
+                """), p.out());
+        assertTrue(p.out().contains("      path = <required>\n"), p.out());
+        assertTrue(p.out().contains("gpu-test - test backend gpu-test [rank 10, unavailable here]"), p.out());
+        assertTrue(p.out().contains("      from class path: "), p.out());
+    }
+
+    @Test
+    void resumeReadsTheSavedConfigAndRefusesAMissingOne() throws IOException {
+        Result r = run("run", "--resume", dir.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("holds no config.conf"), r.err());
+        Path runDir = Files.createDirectories(dir.resolve("old"));
+        Files.writeString(runDir.resolve(RunHandler.CONFIG_FILE), "algorithm { type = dpo }\n");
+        Result ok = run("run", "--resume", runDir.toString(), "-o", "algorithm.beta=0.3");
+        if (noRunHandler()) {
+            assertEquals(1, ok.code(), ok.err()); // valid, but no training loop in this build
+            assertTrue(ok.err().contains("training loop is not available"), ok.err());
+        }
+        Result bad = run("run", "--resume", runDir.toString(), "-o", "algorithm.bta=0.3");
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("algorithm.bta: unknown option 'bta' for algorithm 'dpo'. Did you mean 'beta'?"),
+                bad.err());
+    }
+}
