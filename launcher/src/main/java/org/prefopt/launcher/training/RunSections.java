@@ -67,16 +67,15 @@ public final class RunSections {
     }
 
     /**
-     * One entry of {@code eval.sets}: reads {@code name} and the optional per-set overrides {@code samples} and
-     * {@code greedy} (defaults from {@code eval}); the caller loads {@code dataset}/{@code filter} into
-     * {@code examples}.
+     * One entry of {@code eval.sets}: reads {@code name} and the per-set override {@code samples} (absent or -1:
+     * {@code eval.samples}); the caller loads {@code dataset}/{@code filter} into {@code examples}.
      */
     public static EvalSet evalSet(Config set, List<Example> examples, EvalSettings defaults) {
         return build(set, "eval.sets entry", () -> new EvalSet(
                 set.getString("name"),
                 examples,
-                set.hasPath("samples") ? set.getInt("samples") : defaults.samples(),
-                set.hasPath("greedy") ? set.getBoolean("greedy") : defaults.greedy()));
+                set.hasPath("samples") && set.getInt("samples") >= 0 ? set.getInt("samples") : defaults.samples(),
+                defaults.greedy()));
     }
 
     private interface Builder<T> {

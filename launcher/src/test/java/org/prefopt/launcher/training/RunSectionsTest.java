@@ -18,17 +18,12 @@ import org.prefopt.launcher.training.fakes.Fixtures;
 class RunSectionsTest {
 
     /** The run-level defaults this package needs (to go under prefopt.run-defaults in the launcher's reference.conf). */
-    static final String DEFAULTS = """
-            run { seed = 42, steps = null, log-every = 10, on-non-finite = stop, reward-threads = 4 }
-            generation { max-new-tokens = 256, temperature = 1.0, top-p = 1.0, top-k = 0, stop = [] }
-            prompt { template = "{question}", chat-template = false, system = "" }
-            eval { every = 0, at-start = true, greedy = true, samples = 0, pass-at = [1], correct-reward = first,
-                   correct-threshold = 1.0, batch-size = 64, sets = [] }
-            checkpoint { every = 0, keep-last = 2 }
-            """;
+    /** The launcher's own run defaults, so this test reads exactly what a run file is merged over. */
+    static final Config DEFAULTS = ConfigFactory.parseResources(RunSections.class.getClassLoader(), "reference.conf")
+            .getConfig("prefopt.run-defaults");
 
     private static Config run(String user) {
-        return ConfigFactory.parseString(user).withFallback(ConfigFactory.parseString(DEFAULTS)).resolve();
+        return ConfigFactory.parseString(user).withFallback(DEFAULTS).resolve();
     }
 
     @Test
@@ -41,23 +36,27 @@ class RunSectionsTest {
                 checkpoint { every = 20, keep-last = 3 }
                 """);
         RunSettings s = RunSections.settings(c);
-        assertEquals(new RunSettings(7, 60, 10, 20, 3, 20, true, NonFinitePolicy.SKIP, 4), s);
+        assertEquals(new RunSettings(7, 60, 1, 20, 3, 20, true, NonFinitePolicy.SKIP, 2), s);
         SamplingParams g = RunSections.generation(c);
         assertEquals(new SamplingParams(64, 0.9, 1.0, 0, false, List.of("\n\n"), 7), g);
         assertEquals(new PromptTemplate("Q: {question}\nA:", true, "be brief"), RunSections.prompt(c));
         EvalSettings e = RunSections.evaluation(c);
         assertEquals(new EvalSettings("total", 0.5, 8, List.of(1, 4, 8), true, 64), e);
 
-        Config set = ConfigFactory.parseString("{ name = heldout, greedy = false }");
+        Config set = ConfigFactory.parseString("{ name = heldout, samples = 3 }");
         EvalSet es = RunSections.evalSet(set, Fixtures.pool("e", 3), e);
         assertEquals("heldout", es.name());
-        assertEquals(8, es.samples());
-        assertFalse(es.greedy());
+        assertEquals(3, es.samples());
+        assertTrue(es.greedy());
+        EvalSet inherited = RunSections.evalSet(ConfigFactory.parseString("{ name = x, samples = -1 }"),
+                Fixtures.pool("e", 3), e);
+        assertEquals(8, inherited.samples());
     }
 
     @Test
-    void missingStepsIsNamed() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunSections.settings(run("")));
+    void badStepsIsNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RunSections.settings(run("run { steps = 0 }")));
         assertTrue(e.getMessage().contains("run.steps"), e.getMessage());
     }
 
