@@ -16,8 +16,7 @@ import org.prefopt.launcher.assembly.RunAssembly;
 import org.prefopt.launcher.cli.RunHandler;
 import org.prefopt.launcher.evaluation.EvalSet;
 import org.prefopt.launcher.evaluation.EvalSettings;
-import org.prefopt.launcher.evaluation.EvalSummary;
-import org.prefopt.launcher.training.LogProgress;
+import org.prefopt.launcher.training.BarProgress;
 import org.prefopt.launcher.training.NonFiniteStepException;
 import org.prefopt.launcher.training.ProgressListener;
 import org.prefopt.launcher.training.RunSections;
@@ -38,15 +37,13 @@ public final class TrainingRunHandler implements RunHandler {
     @Override
     public int run(RunAssembly assembly, Path runDir, boolean resume) {
         TrainingSetup setup = setup(assembly, runDir);
-        try (ProgressListener progress = new LogProgress(setup.settings().logEvery())) {
+        try (ProgressListener progress = BarProgress.forThisTerminal(setup.settings().logEvery())) {
             TrainingJob job = new TrainingJob(setup, progress);
             TrainingOutcome outcome = resume ? job.resume() : job.run();
             LOG.info("run finished: steps {}..{}{}, last checkpoint {}", outcome.firstStep(), outcome.lastStep(),
                     outcome.skippedSteps().isEmpty() ? "" : ", skipped steps " + outcome.skippedSteps(),
                     outcome.lastCheckpoint());
-            for (EvalSummary summary : outcome.evaluations()) {
-                LOG.info("eval {}", summary.oneLine());
-            }
+            System.out.print(EvalTable.render(outcome.evaluations()));
             System.out.println("run directory: " + runDir.toAbsolutePath());
             return 0;
         } catch (NonFiniteStepException e) {
@@ -102,7 +99,7 @@ public final class TrainingRunHandler implements RunHandler {
 
     /**
      * The stages of the run: the {@code stages} list, or one stage with the top-level algorithm over
-     * {@code run.steps}. With stages, {@code run.steps} must be left at its default or equal their sum.
+     * {@code run.steps}. With stages, the run lasts the sum of their steps and {@code run.steps} is not used.
      */
     private static List<Stage> stages(RunAssembly assembly, Config root) {
         Optional<Algorithm> topLevel = assembly.optionalComponent(Slot.ALGORITHM, "algorithm");
@@ -132,11 +129,8 @@ public final class TrainingRunHandler implements RunHandler {
             stages.add(new Stage(name, algorithm, entry.getInt("steps"), pool, sampler));
         }
         int sum = stages.stream().mapToInt(Stage::steps).sum();
-        boolean stepsFromFile = root.getValue("run.steps").origin().resource() == null;
-        if (stepsFromFile && root.getInt("run.steps") != sum) {
-            throw new IllegalArgumentException(root.getValue("run.steps").origin().description()
-                    + ": run.steps = " + root.getInt("run.steps") + " but the stages' steps add up to " + sum
-                    + "; remove run.steps or make them agree");
+        if (root.getInt("run.steps") != sum) {
+            LOG.info("run.steps = {} is replaced by the stages' total of {} steps", root.getInt("run.steps"), sum);
         }
         return stages;
     }

@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 /** Progress as log lines: step, reward, step time and an ETA from the mean time of the steps run so far. */
 public final class LogProgress implements ProgressListener {
 
-    private static final Logger LOG = LoggerFactory.getLogger("prefopt.progress");
+    private static final Logger LOG = LoggerFactory.getLogger(LogProgress.class);
 
     private final int every;
     private int firstStep;

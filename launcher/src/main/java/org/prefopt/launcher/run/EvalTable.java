@@ -1,0 +1,69 @@
+package org.prefopt.launcher.run;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.prefopt.launcher.evaluation.EvalSummary;
+import org.prefopt.launcher.evaluation.Proportion;
+
+/** The run's headline: greedy accuracy per evaluation set, step and difficulty tier, as a Markdown table. */
+final class EvalTable {
+
+    private EvalTable() {
+    }
+
+    static String render(List<EvalSummary> summaries) {
+        StringBuilder out = new StringBuilder();
+        for (String set : summaries.stream().map(EvalSummary::set).distinct().sorted().toList()) {
+            List<EvalSummary> rows = summaries.stream().filter(s -> s.set().equals(set) && s.greedy() != null)
+                    .sorted(Comparator.comparingInt(EvalSummary::step)).toList();
+            if (rows.isEmpty()) {
+                continue;
+            }
+            TreeSet<String> tiers = rows.stream().flatMap(r -> r.greedyTiers().keySet().stream())
+                    .collect(Collectors.toCollection(() -> new TreeSet<>(EvalTable::compareTiers)));
+            boolean sampled = rows.stream().anyMatch(r -> r.meanAtK() != null);
+            out.append("eval set ").append(set).append(" (greedy pass@1 with 95% Wilson interval")
+                    .append(sampled ? "; sampled mean@k with 95% normal interval" : "").append(")\n");
+            List<String> header = new ArrayList<>(List.of("step", "overall"));
+            tiers.forEach(t -> header.add("tier " + t));
+            if (sampled) {
+                header.add("sampled mean@k");
+            }
+            out.append(row(header)).append(row(header.stream().map(h -> "---").toList()));
+            for (EvalSummary r : rows) {
+                List<String> cells = new ArrayList<>(List.of(Integer.toString(r.step()), cell(r.greedy())));
+                tiers.forEach(t -> cells.add(r.greedyTiers().containsKey(t) ? cell(r.greedyTiers().get(t)) : ""));
+                if (sampled) {
+                    cells.add(r.meanAtK() == null ? "" : String.format(Locale.ROOT, "%.1f%% [%.1f, %.1f]",
+                            100 * r.meanAtK().mean(), 100 * r.meanAtK().low(), 100 * r.meanAtK().high()));
+                }
+                out.append(row(cells));
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    private static String cell(Proportion p) {
+        return String.format(Locale.ROOT, "%.1f%% [%.1f, %.1f] n=%d", 100 * p.value(), 100 * p.low(), 100 * p.high(),
+                p.n());
+    }
+
+    private static String row(List<String> cells) {
+        return "| " + String.join(" | ", cells) + " |\n";
+    }
+
+    /** Numeric tiers in numeric order, then the rest ("unknown") by name. */
+    private static int compareTiers(String a, String b) {
+        boolean na = a.chars().allMatch(Character::isDigit);
+        boolean nb = b.chars().allMatch(Character::isDigit);
+        if (na && nb) {
+            return Integer.compare(Integer.parseInt(a), Integer.parseInt(b));
+        }
+        return na ? -1 : nb ? 1 : a.compareTo(b);
+    }
+}
