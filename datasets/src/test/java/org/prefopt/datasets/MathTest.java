@@ -16,7 +16,7 @@ import org.prefopt.api.data.DataFormatException;
 import org.prefopt.api.data.DataIssue;
 import org.prefopt.api.data.Example;
 import org.prefopt.datasets.io.BadRecordPolicy;
-import org.prefopt.datasets.math.BoxedAnswer;
+import org.prefopt.api.text.BoxedAnswers;
 import org.prefopt.datasets.math.MathDataset;
 
 class MathTest {
@@ -40,7 +40,7 @@ class MathTest {
             "\\boxedtext{3}                                     | NONE",
     })
     void lastBoxed(String solution, String expected) {
-        assertEquals(Optional.ofNullable(expected), BoxedAnswer.last(solution.strip()));
+        assertEquals(Optional.ofNullable(expected), Optional.ofNullable(BoxedAnswers.lastBoxed(solution.strip()).content()));
     }
 
     @Test

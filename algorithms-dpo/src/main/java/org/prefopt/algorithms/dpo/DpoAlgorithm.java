@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.prefopt.algorithms.dpo.batching.MicroBatches;
+import org.prefopt.api.algorithm.MicroBatches;
 import org.prefopt.algorithms.dpo.loss.DpoStats;
 import org.prefopt.algorithms.dpo.loss.DpoTokenLoss;
 import org.prefopt.algorithms.dpo.pairs.OfflinePairs;

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.prefopt.algorithms.grpo.batching.MicroBatches;
+import org.prefopt.api.algorithm.MicroBatches;
 import org.prefopt.algorithms.grpo.advantage.Advantages;
 import org.prefopt.algorithms.grpo.loss.GrpoStats;
 import org.prefopt.algorithms.grpo.loss.GrpoTokenLoss;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.prefopt.algorithms.testing.BigramPolicy;
-import org.prefopt.algorithms.testing.FakeStepContext;
+import org.prefopt.api.testing.algorithm.BigramPolicy;
+import org.prefopt.api.testing.algorithm.FakeStepContext;
 import org.prefopt.api.algorithm.StepResult;
 
 class SftAlgorithmTest {

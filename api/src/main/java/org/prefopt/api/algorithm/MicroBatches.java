@@ -1,12 +1,9 @@
-package org.prefopt.algorithms.grpo.batching;
+package org.prefopt.api.algorithm;
 
 import java.util.ArrayList;
 import java.util.List;
 
-/**
- * Splits index ranges into consecutive micro-batches. (A copy lives in algorithms-dpo too, because plugins may
- * depend only on the api; it is a candidate for the api.)
- */
+/** Splits a step's sequences into consecutive micro-batches for {@code PolicyModel.accumulateGradients}. */
 public final class MicroBatches {
 
     private MicroBatches() {

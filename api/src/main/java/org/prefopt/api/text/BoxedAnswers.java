@@ -1,21 +1,28 @@
-package org.prefopt.rewards.extraction;
+package org.prefopt.api.text;
 
 /**
  * Finds the content of the last {@code \boxed{...}} / {@code \fbox{...}} with braces matched by counting, which
  * a regular expression cannot do ({@code \boxed{\frac{1}{2}}}). Linear in the input length.
+ *
+ * <p>One rule for the whole project: datasets use it to read gold answers from reference solutions, rewards to read
+ * answers from completions, so both sides agree on what "the boxed answer" is.
  */
-final class BoxedScanner {
+public final class BoxedAnswers {
 
     /** Outcome of a scan: the content, or why there is none. */
-    record Result(String content, String failure) {
+    public record Result(String content, String failure) {
+
+        public boolean found() {
+            return content != null;
+        }
     }
 
     private static final String[] COMMANDS = {"\\boxed", "\\fbox"};
 
-    private BoxedScanner() {
+    private BoxedAnswers() {
     }
 
-    static Result lastBoxed(String text) {
+    public static Result lastBoxed(String text) {
         int bestStart = -1;
         String bestCommand = null;
         for (String command : COMMANDS) {

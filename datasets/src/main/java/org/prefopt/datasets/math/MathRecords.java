@@ -1,5 +1,6 @@
 package org.prefopt.datasets.math;
 
+import org.prefopt.api.text.BoxedAnswers;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -36,8 +37,12 @@ public final class MathRecords implements RecordParser {
         if (answer != null && !answer.isBlank()) {
             gold = answer.strip();
         } else if (solution != null) {
-            gold = BoxedAnswer.last(solution).orElseThrow(() -> new BadRecordException(
-                    "no 'answer' field and no \\boxed{...} or \\fbox{...} with matched braces in 'solution'"));
+            BoxedAnswers.Result boxed = BoxedAnswers.lastBoxed(solution);
+            if (!boxed.found()) {
+                throw new BadRecordException("no 'answer' field, and no usable boxed answer in 'solution': "
+                        + boxed.failure());
+            }
+            gold = boxed.content();
         } else if (answer != null) {
             throw new BadRecordException("field 'answer' is empty and there is no 'solution' to take it from");
         } else {

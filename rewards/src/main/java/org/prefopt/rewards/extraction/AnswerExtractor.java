@@ -1,5 +1,6 @@
 package org.prefopt.rewards.extraction;
 
+import org.prefopt.api.text.BoxedAnswers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -48,7 +49,7 @@ public final class AnswerExtractor {
             String failure;
             switch (p) {
                 case BOXED -> {
-                    BoxedScanner.Result r = BoxedScanner.lastBoxed(completion);
+                    BoxedAnswers.Result r = BoxedAnswers.lastBoxed(completion);
                     if (r.content() != null) {
                         return Extraction.found(r.content(), p);
                     }
@@ -108,7 +109,7 @@ public final class AnswerExtractor {
     /** Removes the decoration around a phrase answer: a box inside it, $...$, a closing period. */
     static String clean(String raw) {
         String s = HOPE_CORRECT.matcher(raw).replaceFirst("").trim();
-        BoxedScanner.Result boxed = BoxedScanner.lastBoxed(s);
+        BoxedAnswers.Result boxed = BoxedAnswers.lastBoxed(s);
         if (boxed.content() != null) {
             return boxed.content();
         }

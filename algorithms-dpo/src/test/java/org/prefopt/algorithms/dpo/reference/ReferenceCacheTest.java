@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.prefopt.algorithms.dpo.pairs.PreferencePair;
-import org.prefopt.algorithms.testing.FakeStepContext;
+import org.prefopt.api.testing.algorithm.FakeStepContext;
 import org.prefopt.api.model.TokenSequence;
 
 class ReferenceCacheTest {

@@ -1,4 +1,4 @@
-package org.prefopt.algorithms.testing;
+package org.prefopt.api.testing.algorithm;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

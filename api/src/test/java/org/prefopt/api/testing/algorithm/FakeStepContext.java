@@ -1,4 +1,4 @@
-package org.prefopt.algorithms.testing;
+package org.prefopt.api.testing.algorithm;
 
 import java.util.ArrayList;
 import java.util.List;
