@@ -18,7 +18,8 @@ import picocli.CommandLine.ScopeType;
 /** {@code prefopt}: the root command; holds what every subcommand shares (the plugins). */
 @Command(name = "prefopt", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Preference-optimization fine-tuning (GRPO, DPO) of small language models.",
-        subcommands = {PluginsCommand.class, ConfigCommand.class, ValidateCommand.class, RunCommand.class},
+        subcommands = {PluginsCommand.class, ConfigCommand.class, ValidateCommand.class, RunCommand.class,
+                ScoreCommand.class, DataCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 run failed, 2 bad usage or invalid configuration."})
 public final class PrefoptCommand {
 

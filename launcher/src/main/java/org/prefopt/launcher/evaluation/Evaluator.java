@@ -278,8 +278,11 @@ public final class Evaluator {
         return out;
     }
 
-    /** Example indices per tier, tiers in increasing difficulty, unknown difficulty last as "unknown". */
-    static Map<String, long[]> byTier(List<Example> examples) {
+    /**
+     * Example indices per tier, tiers in increasing difficulty, unknown difficulty last as "unknown". The one
+     * definition of tier names and order for evaluation files, reports and {@code prefopt data stats}.
+     */
+    public static Map<String, long[]> byTier(List<Example> examples) {
         TreeMap<Integer, List<Integer>> tiers = new TreeMap<>();
         for (int i = 0; i < examples.size(); i++) {
             tiers.computeIfAbsent(examples.get(i).difficulty(), d -> new ArrayList<>()).add(i);

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.TreeSet;
+import java.util.LinkedHashSet;
 import java.util.stream.Collectors;
 import org.prefopt.launcher.evaluation.EvalSummary;
 import org.prefopt.launcher.evaluation.Proportion;
@@ -23,8 +23,9 @@ final class EvalTable {
             if (rows.isEmpty()) {
                 continue;
             }
-            TreeSet<String> tiers = rows.stream().flatMap(r -> r.greedyTiers().keySet().stream())
-                    .collect(Collectors.toCollection(() -> new TreeSet<>(EvalTable::compareTiers)));
+            // greedyTiers keeps the evaluator's tier order (increasing difficulty, "unknown" last)
+            LinkedHashSet<String> tiers = rows.stream().flatMap(r -> r.greedyTiers().keySet().stream())
+                    .collect(Collectors.toCollection(LinkedHashSet::new));
             boolean sampled = rows.stream().anyMatch(r -> r.meanAtK() != null);
             out.append("eval set ").append(set).append(" (greedy pass@1 with 95% Wilson interval")
                     .append(sampled ? "; sampled mean@k with 95% normal interval" : "").append(")\n");
@@ -55,15 +56,5 @@ final class EvalTable {
 
     private static String row(List<String> cells) {
         return "| " + String.join(" | ", cells) + " |\n";
-    }
-
-    /** Numeric tiers in numeric order, then the rest ("unknown") by name. */
-    private static int compareTiers(String a, String b) {
-        boolean na = a.chars().allMatch(Character::isDigit);
-        boolean nb = b.chars().allMatch(Character::isDigit);
-        if (na && nb) {
-            return Integer.compare(Integer.parseInt(a), Integer.parseInt(b));
-        }
-        return na ? -1 : nb ? 1 : a.compareTo(b);
     }
 }

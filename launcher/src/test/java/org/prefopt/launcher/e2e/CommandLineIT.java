@@ -50,4 +50,36 @@ class CommandLineIT {
             }
         }
     }
+
+    @Test
+    void dataStatsCountsTiersAndNumericAnswersAndListsSkippedRecords() throws Exception {
+        Path data = dir.resolve("math.jsonl");
+        Files.writeString(data, String.join("\n",
+                "{\"problem\":\"p1\",\"solution\":\"so $\\\\boxed{3}$\",\"level\":\"Level 1\",\"type\":\"Algebra\"}",
+                "{\"problem\":\"p2\",\"solution\":\"so $\\\\boxed{x+1}$\",\"level\":\"Level 2\",\"type\":\"Algebra\"}",
+                "{\"problem\":\"p3\",\"solution\":\"so $\\\\boxed{\\\\frac{1}{2}}$\",\"level\":\"Level ?\",\"type\":\"Algebra\"}",
+                "{\"problem\":\"p4\",\"solution\":\"so $\\\\boxed{0.5}$\",\"level\":\"Level 2\",\"type\":\"Geometry\"}") + "\n");
+        Distribution.Result r = Distribution.run(dir, 120, "data", "stats", "--dataset", "math", "--path", data.toString());
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.output().contains("examples: 3"), r.output());
+        assertTrue(r.output().contains("by_difficulty: {1=1, 2=2}"), r.output());
+        assertTrue(r.output().contains("numeric_answers: 2"), r.output());
+        assertTrue(r.output().contains("math.jsonl:3: level \"Level ?\" is not one of Level 1..Level 5"), r.output());
+    }
+
+    @Test
+    void scoreGradesAFileAndReportsTheMean() throws Exception {
+        Path in = dir.resolve("gen.jsonl");
+        Files.writeString(in, "{\"completion\":\"so the answer is \\\\boxed{\\\\frac{1}{2}}\",\"answer\":\"0.5\"}\n"
+                + "{\"completion\":\"I think \\\\boxed{3}\",\"answer\":\"4\"}\n");
+        Path out = dir.resolve("scored.jsonl");
+        Distribution.Result r = Distribution.run(dir, 120, "score", "--reward", "math-answer", "--input", in.toString(),
+                "--output", out.toString());
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.output().contains("math-answer: 2 lines scored, mean reward 0.5000 over 2 applicable"), r.output());
+        java.util.List<String> lines = Files.readAllLines(out);
+        assertTrue(lines.get(0).contains("\"reward\":1.0") && lines.get(0).contains("\"extracted\":\"\\\\frac{1}{2}\""),
+                lines.get(0));
+        assertTrue(lines.get(1).contains("\"reward\":0.0"), lines.get(1));
+    }
 }
