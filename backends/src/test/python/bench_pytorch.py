@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""The bench-small model and the PolicyBench measurements in PyTorch eager, for comparison with
-org.prefopt.backends.bench.PolicyBench (same shapes, same batch sizes, same thread count).
+"""The bench-small model and the prefopt bench measurements in PyTorch eager, for comparison with
+prefopt bench (same shapes, same batch sizes, same thread count).
 
     /usr/bin/python3 backends/src/test/python/bench_pytorch.py --threads 2 [--json]
 

@@ -60,14 +60,14 @@ public enum DpoLossType {
 
     /** log σ(x) without overflow: -log(1 + e^-x) for x ≥ 0, x - log(1 + e^x) otherwise. */
     static double logSigmoid(double x) {
-        return x >= 0 ? -Math.log1p(Math.exp(-x)) : x - Math.log1p(Math.exp(x));
+        return x >= 0 ? -StrictMath.log1p(StrictMath.exp(-x)) : x - StrictMath.log1p(StrictMath.exp(x));
     }
 
     static double sigmoid(double x) {
         if (x >= 0) {
-            return 1 / (1 + Math.exp(-x));
+            return 1 / (1 + StrictMath.exp(-x));
         }
-        double e = Math.exp(x);
+        double e = StrictMath.exp(x);
         return e / (1 + e);
     }
 

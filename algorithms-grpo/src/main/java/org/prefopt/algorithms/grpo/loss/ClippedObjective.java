@@ -14,7 +14,7 @@ public final class ClippedObjective {
     }
 
     public static double ratio(double lp, double old) {
-        return Math.exp(lp - old);
+        return StrictMath.exp(lp - old);
     }
 
     public static double loss(double lp, double old, double advantage, double epsilonLow, double epsilonHigh) {

@@ -30,7 +30,7 @@ public enum KlEstimator {
         return switch (this) {
             case K1 -> -d;
             case K2 -> 0.5 * d * d;
-            case K3 -> Math.exp(d) - d - 1.0;
+            case K3 -> StrictMath.exp(d) - d - 1.0;
         };
     }
 
@@ -40,7 +40,7 @@ public enum KlEstimator {
         return switch (this) {
             case K1 -> 1.0;
             case K2 -> -d;
-            case K3 -> 1.0 - Math.exp(d);
+            case K3 -> 1.0 - StrictMath.exp(d);
         };
     }
 

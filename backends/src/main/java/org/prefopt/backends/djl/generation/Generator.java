@@ -1,5 +1,6 @@
 package org.prefopt.backends.djl.generation;
 
+import org.prefopt.backends.djl.model.NdTensors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -74,7 +75,7 @@ public final class Generator {
                 Batch pre = Batch.leftPadded(s, prompts);
                 NDArray hidden = decoder.forward(w, lora, false, pre, cache);
                 NDArray last = decoder.logits(w, hidden.get(":, -1:")).squeeze(1);
-                NDArray idx = s.create(rowPrompt);
+                NDArray idx = NdTensors.owned(s.create(rowPrompt));
                 cache.select(idx);
                 logits = last.get(new NDIndex("{}", idx));
                 logits.attach(m);
@@ -130,7 +131,7 @@ public final class Generator {
                                 k++;
                             }
                         }
-                        cache.select(s.create(keep));
+                        cache.select(NdTensors.owned(s.create(keep)));
                         rowSeq = newSeq;
                         keyValid = newValid;
                         positions = newPos;

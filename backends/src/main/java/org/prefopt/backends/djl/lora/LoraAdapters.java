@@ -58,9 +58,7 @@ public final class LoraAdapters {
             for (int i = 0; i < a.length; i++) {
                 a[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);
             }
-            NDArray aliased = manager.create(a, new Shape(settings.rank(), in));
-            NDArray aArr = aliased.duplicate(); // torch-owned memory, see NdTensors.toNd
-            aliased.close();
+            NDArray aArr = NdTensors.owned(manager.create(a, new Shape(settings.rank(), in)));
             NDArray bArr = manager.zeros(new Shape(out, settings.rank()), DataType.FLOAT32);
             map.put(module, new NDArray[] {aArr, bArr});
         }

@@ -41,8 +41,8 @@ public record Batch(NDArray ids, NDArray positions, NDArray mask, int[] lengths,
                 }
             }
         }
-        return new Batch(m.create(ids, new Shape(b, len)), m.create(pos, new Shape(b, len)),
-                m.create(mask, new Shape(b, 1, 1, len, len)), lengths, len);
+        return new Batch(NdTensors.owned(m.create(ids, new Shape(b, len))), NdTensors.owned(m.create(pos, new Shape(b, len))),
+                NdTensors.owned(m.create(mask, new Shape(b, 1, 1, len, len))), lengths, len);
     }
 
     /**
@@ -58,7 +58,7 @@ public record Batch(NDArray ids, NDArray positions, NDArray mask, int[] lengths,
                 mask[r * keys + k] = keyValid[r][k] ? 0f : MASKED;
             }
         }
-        return new Batch(m.create(tokens, new Shape(b, 1)), m.create(positions, new Shape(b, 1)),
-                m.create(mask, new Shape(b, 1, 1, 1, keys)), null, 1);
+        return new Batch(NdTensors.owned(m.create(tokens, new Shape(b, 1))), NdTensors.owned(m.create(positions, new Shape(b, 1))),
+                NdTensors.owned(m.create(mask, new Shape(b, 1, 1, 1, keys))), null, 1);
     }
 }

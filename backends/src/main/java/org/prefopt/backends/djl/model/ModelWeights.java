@@ -87,7 +87,7 @@ public final class ModelWeights {
                 v[i] = norm ? 1f : (float) (gaussian(rng) * (e.getKey().endsWith(".bias") ? 0.01 : 0.02));
             }
             // create() aliases a Java buffer on CPU; convert to torch-owned memory (see NdTensors.toNd)
-            NDArray a = manager.create(v, new Shape(e.getValue()));
+            NDArray a = NdTensors.owned(manager.create(v, new Shape(e.getValue())));
             out.put(e.getKey(), convert(a, dtype));
         }
         return out;
@@ -103,6 +103,6 @@ public final class ModelWeights {
         // Box-Muller; SplittableRandom has no nextGaussian on Java 17
         double u1 = rng.nextDouble();
         double u2 = rng.nextDouble();
-        return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+        return Math.sqrt(-2 * StrictMath.log(1 - u1)) * StrictMath.cos(2 * Math.PI * u2);
     }
 }

@@ -37,6 +37,20 @@ public final class NdTensors {
     }
 
     /**
+     * Replaces an array made by {@code NDManager.create} from Java data with a clone in memory that torch owns, and
+     * closes the original. On CPU, {@code create} makes a tensor that aliases a direct buffer kept alive only by the
+     * Java wrapper; once the wrapper is unreachable (the JIT decides when, e.g. right after the forward pass) the
+     * garbage collector frees the buffer while the tensor, or a view of it, or a copy saved by autograd for the
+     * backward pass (token ids of the embedding gradient), still reads it. That made gradients depend on GC timing.
+     * Every array built from Java data goes through here.
+     */
+    public static NDArray owned(NDArray aliased) {
+        NDArray owned = aliased.duplicate();
+        aliased.close();
+        return owned;
+    }
+
+    /**
      * A new array owned by {@code manager} holding a copy of the tensor converted to {@code target}, in memory
      * that torch owns (never aliasing the source buffer, which may be a file mapping or a collectable buffer).
      */

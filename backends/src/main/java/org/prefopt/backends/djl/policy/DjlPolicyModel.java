@@ -140,7 +140,7 @@ public final class DjlPolicyModel implements PolicyModel {
         float[] v = a.toType(DataType.FLOAT32, false).toFloatArray();
         v[flatIndex] += delta;
         try (NDManager m = manager.newSubManager()) {
-            NdTensors.copyInto(a, m.create(v, a.getShape()));
+            NdTensors.copyInto(a, NdTensors.owned(m.create(v, a.getShape())));
         }
     }
 

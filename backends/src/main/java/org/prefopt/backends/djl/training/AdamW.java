@@ -87,8 +87,10 @@ public final class AdamW {
             step++;
             double b1 = settings.beta1();
             double b2 = settings.beta2();
-            double bc1 = 1 - Math.pow(b1, step);
-            double bc2 = 1 - Math.pow(b2, step);
+            // StrictMath, not Math, in every number that feeds training: Math.pow/exp/log may differ by an ulp
+            // between interpreted and JIT-compiled code, which made seeded runs depend on when the JIT ran.
+            double bc1 = 1 - StrictMath.pow(b1, step);
+            double bc2 = 1 - StrictMath.pow(b2, step);
             for (var e : grads.entrySet()) {
                 NDArray p = params.get(e.getKey());
                 NDArray mm = m.get(e.getKey());

@@ -26,6 +26,6 @@ public record LrSchedule(String kind, int warmupSteps, int totalSteps) {
         }
         double progress = (double) (step - warmupSteps) / Math.max(1, totalSteps - warmupSteps);
         progress = Math.min(1.0, progress);
-        return kind.equals("linear") ? 1.0 - progress : 0.5 * (1.0 + Math.cos(Math.PI * progress));
+        return kind.equals("linear") ? 1.0 - progress : 0.5 * (1.0 + StrictMath.cos(Math.PI * progress));
     }
 }

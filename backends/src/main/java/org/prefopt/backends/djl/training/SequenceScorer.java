@@ -1,5 +1,6 @@
 package org.prefopt.backends.djl.training;
 
+import org.prefopt.backends.djl.model.NdTensors;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -91,7 +92,7 @@ public final class SequenceScorer {
         try (NDManager m = root.newSubManager()) {
             Prepared p = prepare(m, seqs);
             NDArray hs = predictorStates(decoder.forward(w, lora, false, p.batch(), null), p);
-            NDArray targets = m.create(p.targets(), new Shape(seqs.size(), p.width()));
+            NDArray targets = NdTensors.owned(m.create(p.targets(), new Shape(seqs.size(), p.width())));
             HeadPass head = headForward(w, hs, targets, withEntropy, false);
             return unpack(p, head.tokenLogp.toFloatArray(), withEntropy ? head.entropy.toFloatArray() : null);
         }
@@ -166,7 +167,7 @@ public final class SequenceScorer {
              GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
             Prepared p = prepare(m, seqs);
             NDArray hs = predictorStates(decoder.forward(w, lora, true, p.batch(), null), p);
-            NDArray targets = m.create(p.targets(), new Shape(seqs.size(), p.width()));
+            NDArray targets = NdTensors.owned(m.create(p.targets(), new Shape(seqs.size(), p.width())));
             int rows = seqs.size();
             int width = p.width();
             boolean keep = chunkTokens <= 0;
@@ -179,8 +180,8 @@ public final class SequenceScorer {
             check(grads, scores, withEntropy);
             float[] g = pack(p, grads.logprobGradients());
             float[] ge = grads.entropyGradients() == null ? null : pack(p, grads.entropyGradients());
-            NDArray gArr = m.create(g, new Shape(rows, width));
-            NDArray geArr = ge == null ? null : m.create(ge, new Shape(rows, width));
+            NDArray gArr = NdTensors.owned(m.create(g, new Shape(rows, width)));
+            NDArray geArr = ge == null ? null : NdTensors.owned(m.create(ge, new Shape(rows, width)));
             NDArray headW = w.get(Decoder.headName(decoder.config()));
             int vocab = (int) headW.getShape().get(0);
             int step = chunkWidth(rows, width);
