@@ -14,8 +14,10 @@ public final class LogProgress implements ProgressListener {
     private final int every;
     private int firstStep;
     private int totalSteps;
-    private double secondsSoFar;
-    private int stepsSoFar;
+    /** Step times of the most recent steps: stages differ in speed (SFT vs GRPO), so the ETA follows the current one. */
+    private final java.util.ArrayDeque<Double> recent = new java.util.ArrayDeque<>();
+    private double recentSeconds;
+    private static final int WINDOW = 20;
 
     public LogProgress(int every) {
         this.every = Math.max(1, every);
@@ -32,8 +34,11 @@ public final class LogProgress implements ProgressListener {
     public void stepDone(int step, Map<String, Double> metrics) {
         Double t = metrics.get("step_time");
         if (t != null && Double.isFinite(t)) {
-            secondsSoFar += t;
-            stepsSoFar++;
+            recent.addLast(t);
+            recentSeconds += t;
+            if (recent.size() > WINDOW) {
+                recentSeconds -= recent.removeFirst();
+            }
         }
         if (step % every != 0 && step != totalSteps && step != firstStep) {
             return;
@@ -47,8 +52,8 @@ public final class LogProgress implements ProgressListener {
         append(sb, "reward", metrics.get("reward"));
         append(sb, "loss", metrics.get("loss"));
         append(sb, "step_time", metrics.get("step_time"));
-        if (stepsSoFar > 0) {
-            double eta = secondsSoFar / stepsSoFar * (totalSteps - step);
+        if (!recent.isEmpty()) {
+            double eta = recentSeconds / recent.size() * (totalSteps - step);
             sb.append(" eta ").append(formatDuration(eta));
         }
         return sb.toString();

@@ -1,0 +1,178 @@
+package org.prefopt.launcher.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import org.prefopt.api.model.Backend;
+import org.prefopt.api.model.CompletionGroup;
+import org.prefopt.api.model.GenerationRequest;
+import org.prefopt.api.model.LossGradients;
+import org.prefopt.api.model.PolicyModel;
+import org.prefopt.api.model.SamplingParams;
+import org.prefopt.api.model.TokenSequence;
+import org.prefopt.api.plugin.Slot;
+import org.prefopt.launcher.assembly.RunAssembly;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code prefopt bench}: speed of a policy through the {@code PolicyModel} API — generation tokens/s (batch × new
+ * tokens with the KV cache), training tokens/s (forward + backward + AdamW, full fine-tuning) — and the fraction
+ * of the backend's measured matrix-multiply FLOP rate each reaches. {@code backends/src/test/python/bench_pytorch.py}
+ * measures the same model and steps in PyTorch eager, for side-by-side ratios.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure generation and training throughput of a policy (default: the bench-small preset).")
+final class BenchCommand implements Callable<Integer> {
+
+    @ParentCommand
+    PrefoptCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    PolicyArgs policyArgs;
+
+    @Option(names = "--batch", defaultValue = "64", description = "Generation batch (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--prompt-len", defaultValue = "32", description = "Prompt tokens (default: ${DEFAULT-VALUE}).")
+    int promptLen;
+
+    @Option(names = "--new-tokens", defaultValue = "128", description = "New tokens (default: ${DEFAULT-VALUE}).")
+    int newTokens;
+
+    @Option(names = "--train-batch", defaultValue = "8", description = "Training sequences (default: ${DEFAULT-VALUE}).")
+    int trainBatch;
+
+    @Option(names = "--train-len", defaultValue = "256", description = "Training sequence length (default: ${DEFAULT-VALUE}).")
+    int trainLen;
+
+    @Option(names = "--repeats", defaultValue = "3", description = "Timed repeats; the best is kept (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--json", description = "Machine-readable output.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (policyArgs.model == null && policyArgs.preset == null) {
+            policyArgs.preset = "bench-small";
+        }
+        if (batch < 1 || promptLen < 1 || newTokens < 1 || trainBatch < 1 || trainLen < 4 || repeats < 1) {
+            throw new UsageException("batch, prompt-len, new-tokens, train-batch and repeats must be >= 1,"
+                    + " train-len >= 4");
+        }
+        try (RunAssembly assembly = policyArgs.open(parent, "bench", Map.of("learning-rate", 1e-4))) {
+            PolicyModel policy = assembly.component(Slot.POLICY, "policy");
+            Backend backend = assembly.component(Slot.BACKEND, "backend");
+            int vocab = policy.tokenizer().vocabSize();
+            long params = policy.info().parameters();
+            Random rnd = new Random(0);
+            double matmul = backend.measureMatmulFlops(1024, 10);
+
+            List<GenerationRequest> requests = new ArrayList<>();
+            for (int i = 0; i < batch; i++) {
+                requests.add(new GenerationRequest("r" + i, randomTokens(rnd, promptLen, vocab), 1));
+            }
+            policy.generate(requests.subList(0, Math.min(4, batch)), SamplingParams.greedy(4)); // warm-up
+            double genSeconds = Double.MAX_VALUE;
+            long genTokens = 0;
+            for (int r = 0; r < repeats; r++) {
+                long t0 = System.nanoTime();
+                List<CompletionGroup> groups = policy.generate(requests,
+                        new SamplingParams(newTokens, 1.0, 1.0, 0, false, List.of(), r));
+                double s = (System.nanoTime() - t0) / 1e9;
+                if (s < genSeconds) {
+                    genSeconds = s;
+                    genTokens = groups.stream().mapToLong(g -> g.completions().get(0).length()).sum();
+                }
+            }
+            double genTps = genTokens / genSeconds;
+
+            List<TokenSequence> sequences = new ArrayList<>();
+            for (int i = 0; i < trainBatch; i++) {
+                sequences.add(new TokenSequence(randomTokens(rnd, trainLen / 4, vocab),
+                        randomTokens(rnd, trainLen - trainLen / 4, vocab)));
+            }
+            double trainSeconds = Double.MAX_VALUE;
+            for (int r = 0; r <= repeats; r++) {
+                long t0 = System.nanoTime();
+                // mean token NLL: a real loss with a real gradient, so the backward pass does full work
+                policy.accumulateGradients(sequences, scores -> {
+                    List<float[]> g = new ArrayList<>(scores.size());
+                    for (var s : scores) {
+                        float[] a = new float[s.logprobs().length];
+                        Arrays.fill(a, -1f / (s.logprobs().length * scores.size()));
+                        g.add(a);
+                    }
+                    return new LossGradients(0, g, null);
+                }, false);
+                policy.optimizerStep();
+                double s = (System.nanoTime() - t0) / 1e9;
+                if (r > 0) { // the first step warms up autograd
+                    trainSeconds = Math.min(trainSeconds, s);
+                }
+            }
+            double trainTps = (double) trainBatch * trainLen / trainSeconds;
+            // model FLOPs: 2·N per generated token, 6·N per trained token (attention terms left out)
+            double genFraction = 2.0 * params * genTps / matmul;
+            double trainFraction = 6.0 * params * trainTps / matmul;
+            report(policy, backend, params, matmul, genTps, trainTps, genFraction, trainFraction);
+        }
+        return ExitCodes.OK;
+    }
+
+    private void report(PolicyModel policy, Backend backend, long params, double matmul, double genTps,
+                        double trainTps, double genFraction, double trainFraction) throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        String name = policyArgs.model != null ? policyArgs.model : policyArgs.preset;
+        if (json) {
+            ObjectNode o = new ObjectMapper().createObjectNode();
+            o.put("implementation", "prefopt");
+            o.put("model", name);
+            o.put("parameters", params);
+            o.put("device", backend.info().device());
+            o.put("dtype", policy.info().dtype());
+            o.put("threads", backend.info().threads());
+            o.put("generation_batch", batch);
+            o.put("generation_new_tokens", newTokens);
+            o.put("generation_tokens_per_s", genTps);
+            o.put("train_batch", trainBatch);
+            o.put("train_seq_len", trainLen);
+            o.put("train_tokens_per_s", trainTps);
+            o.put("matmul_flops", matmul);
+            o.put("generation_matmul_fraction", genFraction);
+            o.put("train_matmul_fraction", trainFraction);
+            out.println(o);
+        } else {
+            out.printf("%s (%,d parameters) on %s/%s, %d threads%n", name, params, backend.info().device(),
+                    policy.info().dtype(), backend.info().threads());
+            out.printf("matmul rate (1024^3): %.1f GFLOP/s%n", matmul / 1e9);
+            out.printf("generation: %.0f tokens/s (batch %d, %d new tokens), %.1f%% of matmul rate%n", genTps, batch,
+                    newTokens, 100 * genFraction);
+            out.printf("training:   %.0f tokens/s (batch %d x %d, fwd+bwd+AdamW), %.1f%% of matmul rate%n", trainTps,
+                    trainBatch, trainLen, 100 * trainFraction);
+        }
+    }
+
+    private static int[] randomTokens(Random rnd, int n, int vocab) {
+        int[] t = new int[n];
+        for (int i = 0; i < n; i++) {
+            // the tiny presets' tokenizer keeps its special tokens at the top of a small vocabulary
+            t[i] = rnd.nextInt(Math.min(vocab, 90));
+        }
+        return t;
+    }
+}
