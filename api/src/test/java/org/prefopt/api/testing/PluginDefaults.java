@@ -1,17 +1,12 @@
 package org.prefopt.api.testing;
 
+import org.prefopt.api.plugin.ReferenceConf;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URL;
-import java.security.CodeSource;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -27,20 +22,7 @@ public final class PluginDefaults {
      * test checks only what the plugin itself ships.
      */
     public static Config of(Class<?> pluginClass) {
-        ClassLoader loader = pluginClass.getClassLoader();
-        CodeSource source = pluginClass.getProtectionDomain().getCodeSource();
-        String location = source == null || source.getLocation() == null ? null : source.getLocation().toExternalForm();
-        Config merged = ConfigFactory.empty();
-        try {
-            for (URL url : Collections.list(loader.getResources("reference.conf"))) {
-                if (location == null || url.toExternalForm().contains(location)) {
-                    merged = merged.withFallback(ConfigFactory.parseURL(url));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list reference.conf of " + pluginClass.getName(), e);
-        }
-        return merged.resolve();
+        return ReferenceConf.of(pluginClass);
     }
 
     /**

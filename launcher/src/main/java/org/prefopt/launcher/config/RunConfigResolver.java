@@ -1,5 +1,6 @@
 package org.prefopt.launcher.config;
 
+import org.prefopt.api.plugin.ReferenceConf;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigList;
@@ -19,7 +20,6 @@ import java.util.stream.Collectors;
 import org.prefopt.api.config.OptionProblems;
 import org.prefopt.api.plugin.Slot;
 import org.prefopt.launcher.plugin.ComponentRegistry;
-import org.prefopt.launcher.plugin.ReferenceConf;
 import org.prefopt.launcher.plugin.RegisteredComponent;
 
 /**

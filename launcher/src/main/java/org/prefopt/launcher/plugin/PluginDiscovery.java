@@ -1,5 +1,6 @@
 package org.prefopt.launcher.plugin;
 
+import org.prefopt.api.plugin.ReferenceConf;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import java.io.IOException;
@@ -126,7 +127,7 @@ public final class PluginDiscovery {
                 // A plugins-dir loader also sees the class path's services through nothing (parent = platform),
                 // so every plugin found here belongs to this location.
                 String origin = location == null
-                        ? CLASS_PATH + ": " + ReferenceConf.location(plugin.getClass())
+                        ? CLASS_PATH + ": " + ClassLocations.location(plugin.getClass())
                         : location.toString();
                 register(plugin, origin, loader);
             }

@@ -47,7 +47,7 @@ final class ExamplePluginBuilder {
         List<String> classPath = new ArrayList<>();
         for (Class<?> c : List.of(org.prefopt.api.plugin.Plugin.class, com.google.inject.Module.class,
                 com.typesafe.config.Config.class, jakarta.inject.Provider.class)) {
-            classPath.add(ReferenceConf.location(c));
+            classPath.add(ClassLocations.location(c));
         }
         extra.forEach(p -> classPath.add(p.toString()));
         List<String> args = new ArrayList<>(List.of("--release", "17", "-d", out.toString(), "-classpath",
