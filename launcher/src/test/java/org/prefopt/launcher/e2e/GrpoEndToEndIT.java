@@ -27,7 +27,7 @@ class GrpoEndToEndIT {
     @Test
     void grpoRaisesTheMeanRewardOfTheEmbeddedDefault() throws Exception {
         Path run = dir.resolve("run");
-        Distribution.Result r = Distribution.run(dir, 900, "run", Distribution.example("tiny/grpo.conf").toString(),
+        Distribution.Result r = Distribution.run(dir, 2400, "run", Distribution.example("tiny/grpo.conf").toString(),
                 "--run-dir", run.toString());
         assertEquals(0, r.exitCode(), r.output());
         assertTrue(r.output().contains("| step | overall | tier 1 | tier 2 | sampled mean@k |"), r.output());
