@@ -1,5 +1,8 @@
 package org.prefopt.datasets.sampler;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import org.prefopt.datasets.random.SplitMix64;
 
 /**
@@ -53,5 +56,22 @@ final class EpochOrder {
         }
         this.epoch = epoch;
         this.pos = pos;
+    }
+
+    /** Writes the whole state: seed, epoch, position (the format every sampler's checkpoint shares). */
+    void writeTo(DataOutputStream out) throws IOException {
+        out.writeLong(seed);
+        out.writeLong(epoch);
+        out.writeInt(pos);
+    }
+
+    /** The order {@link #writeTo} wrote, over a pool of {@code n}. */
+    static EpochOrder readFrom(DataInputStream in, int n) throws IOException {
+        long seed = in.readLong();
+        long epoch = in.readLong();
+        int pos = in.readInt();
+        EpochOrder order = new EpochOrder(n, seed);
+        order.restore(epoch, pos);
+        return order;
     }
 }

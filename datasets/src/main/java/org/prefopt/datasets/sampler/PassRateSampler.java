@@ -34,7 +34,6 @@ public final class PassRateSampler implements PromptSampler {
 
     private List<Example> pool;
     private long fingerprint;
-    private long seed;
     private EpochOrder order;
     private final Map<String, Deque<Double>> history = new TreeMap<>();
     private final Map<String, Integer> skips = new TreeMap<>();
@@ -61,7 +60,6 @@ public final class PassRateSampler implements PromptSampler {
     public void initialize(List<Example> pool, long seed) {
         this.pool = List.copyOf(pool);
         this.fingerprint = SamplerState.fingerprint(this.pool);
-        this.seed = seed;
         this.order = new EpochOrder(this.pool.size(), seed);
         history.clear();
         skips.clear();
@@ -149,9 +147,7 @@ public final class PassRateSampler implements PromptSampler {
     public byte[] saveState() {
         requireInitialized();
         return SamplerState.write(NAME, fingerprint, out -> {
-            out.writeLong(seed);
-            out.writeLong(order.epoch());
-            out.writeInt(order.position());
+            order.writeTo(out);
             out.writeInt(history.size());
             for (Map.Entry<String, Deque<Double>> e : history.entrySet()) {
                 out.writeUTF(e.getKey());
@@ -174,9 +170,7 @@ public final class PassRateSampler implements PromptSampler {
     public void restoreState(byte[] state) {
         requireInitialized();
         SamplerState.read(state, NAME, fingerprint, pool.size(), in -> {
-            long savedSeed = in.readLong();
-            long epoch = in.readLong();
-            int pos = in.readInt();
+            EpochOrder savedOrder = EpochOrder.readFrom(in, pool.size());
             Map<String, Deque<Double>> h = new TreeMap<>();
             int nh = in.readInt();
             for (int i = 0; i < nh; i++) {
@@ -195,9 +189,7 @@ public final class PassRateSampler implements PromptSampler {
             }
             long last = in.readLong();
             long total = in.readLong();
-            seed = savedSeed;
-            order = new EpochOrder(pool.size(), savedSeed);
-            order.restore(epoch, pos);
+            order = savedOrder;
             history.clear();
             history.putAll(h);
             skips.clear();

@@ -13,13 +13,11 @@ public final class UniformSampler implements PromptSampler {
     private List<Example> pool;
     private long fingerprint;
     private EpochOrder order;
-    private long seed;
 
     @Override
     public void initialize(List<Example> pool, long seed) {
         this.pool = List.copyOf(pool);
         this.fingerprint = SamplerState.fingerprint(this.pool);
-        this.seed = seed;
         this.order = new EpochOrder(this.pool.size(), seed);
     }
 
@@ -43,9 +41,7 @@ public final class UniformSampler implements PromptSampler {
     public byte[] saveState() {
         requireInitialized();
         return SamplerState.write(NAME, fingerprint, out -> {
-            out.writeLong(seed);
-            out.writeLong(order.epoch());
-            out.writeInt(order.position());
+            order.writeTo(out);
         });
     }
 
@@ -53,12 +49,7 @@ public final class UniformSampler implements PromptSampler {
     public void restoreState(byte[] state) {
         requireInitialized();
         SamplerState.read(state, NAME, fingerprint, pool.size(), in -> {
-            long savedSeed = in.readLong();
-            long epoch = in.readLong();
-            int pos = in.readInt();
-            seed = savedSeed;
-            order = new EpochOrder(pool.size(), savedSeed);
-            order.restore(epoch, pos);
+            order = EpochOrder.readFrom(in, pool.size());
         });
     }
 
