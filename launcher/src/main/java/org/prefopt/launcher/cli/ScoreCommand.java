@@ -17,16 +17,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.prefopt.api.data.Example;
 import org.prefopt.api.plugin.Slot;
 import org.prefopt.api.reward.RewardFunction;
 import org.prefopt.api.reward.RewardResult;
 import org.prefopt.launcher.assembly.Assembler;
 import org.prefopt.launcher.assembly.Standalone;
+import org.prefopt.launcher.training.RewardScorer;
+import org.prefopt.launcher.training.ScoredCompletions;
+import org.prefopt.launcher.training.WeightedReward;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -83,12 +82,11 @@ final class ScoreCommand implements Callable<Integer> {
         int poolSize = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         Summary summary = new Summary();
         Path tmp = Files.createTempFile(output.toAbsolutePath().getParent(), output.getFileName().toString(), ".tmp");
-        ExecutorService pool = Executors.newFixedThreadPool(poolSize);
         try (Standalone<RewardFunction> standalone = Assembler.standalone(parent.registry(), Slot.REWARD, reward,
                 ComponentOptions.parse(options, "-O"));
+             RewardScorer scorer = new RewardScorer(List.of(new WeightedReward(standalone.component(), 1.0)), poolSize);
              BufferedReader in = Files.newBufferedReader(input, StandardCharsets.UTF_8);
              BufferedWriter out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-            RewardFunction function = standalone.component();
             List<ObjectNode> chunk = new ArrayList<>(CHUNK);
             long lineNumber = 0;
             String line;
@@ -99,19 +97,17 @@ final class ScoreCommand implements Callable<Integer> {
                 }
                 chunk.add(parse(line, lineNumber));
                 if (chunk.size() == CHUNK) {
-                    write(score(function, chunk, pool, summary), out);
+                    write(score(scorer, chunk, summary), out);
                     chunk.clear();
                 }
             }
-            write(score(function, chunk, pool, summary), out);
+            write(score(scorer, chunk, summary), out);
         } catch (NoSuchFileException e) {
             Files.deleteIfExists(tmp);
             throw new UsageException("--input " + input + ": no such file");
-        } catch (RuntimeException | IOException | InterruptedException | ExecutionException e) {
+        } catch (RuntimeException | IOException e) {
             Files.deleteIfExists(tmp);
             throw e;
-        } finally {
-            pool.shutdownNow();
         }
         Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         PrintWriter console = spec.commandLine().getOut();
@@ -137,22 +133,21 @@ final class ScoreCommand implements Callable<Integer> {
         return object;
     }
 
-    private List<ObjectNode> score(RewardFunction function, List<ObjectNode> lines, ExecutorService pool,
-                                   Summary summary) throws InterruptedException, ExecutionException {
-        List<Future<RewardResult>> results = new ArrayList<>(lines.size());
+    private List<ObjectNode> score(RewardScorer scorer, List<ObjectNode> lines, Summary summary) {
+        List<Example> examples = new ArrayList<>(lines.size());
+        List<List<String>> completions = new ArrayList<>(lines.size());
         for (ObjectNode line : lines) {
-            long number = line.get("_line").asLong();
+            long number = line.remove("_line").asLong();
             JsonNode gold = line.get(answerField);
-            Example example = new Example(input.getFileName() + ":" + number, "",
+            examples.add(new Example(input.getFileName() + ":" + number, "",
                     gold == null || gold.isNull() ? null : gold.asText(), null, Example.UNKNOWN_DIFFICULTY, null,
-                    input + ":" + number, null);
-            String completion = line.get(completionField).asText();
-            results.add(pool.submit(() -> function.score(example, completion)));
+                    input + ":" + number, null));
+            completions.add(List.of(line.get(completionField).asText()));
         }
+        List<ScoredCompletions> scored = scorer.score(examples, completions);
         for (int i = 0; i < lines.size(); i++) {
             ObjectNode line = lines.get(i);
-            line.remove("_line");
-            RewardResult r = results.get(i).get();
+            RewardResult r = scored.get(i).results().get(0)[0];
             summary.add(r);
             if (r.applicable()) {
                 line.put("reward", r.value());
