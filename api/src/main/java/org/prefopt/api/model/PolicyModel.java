@@ -35,6 +35,16 @@ public interface PolicyModel extends AutoCloseable {
      */
     OptimizerStepResult optimizerStep();
 
+    /**
+     * Makes the current model the reference of {@link ScoringMode#REFERENCE} scoring from now on, as when a training
+     * phase starts from the result of the previous one: DPO, or GRPO with a KL term, after an SFT warm start compares
+     * with the SFT model, not with the initialisation. Under full fine-tuning the current weights are copied (when
+     * the policy keeps a reference copy at all); under LoRA the adapters are merged into the frozen base and start
+     * again from zero with fresh optimizer moments, so "adapters off" is the current model. The new reference is part
+     * of the training state written by {@link #saveTrainingState}.
+     */
+    void resetReference();
+
     /** Everything needed to resume training exactly: trainable weights, optimizer and schedule state, RNG. */
     void saveTrainingState(Path directory);
 

@@ -126,7 +126,8 @@ public final class TrainingRunHandler implements RunHandler {
                 pool = pool(assembly, "stage " + name, "dataset", prefix + ".filter", 0);
             }
             PromptSampler sampler = assembly.optionalComponent(Slot.SAMPLER, prefix + ".sampler").orElse(null);
-            stages.add(new Stage(name, algorithm, entry.getInt("steps"), pool, sampler));
+            stages.add(new Stage(name, algorithm, entry.getInt("steps"), pool, sampler,
+                    entry.getBoolean("reset-reference")));
         }
         int sum = stages.stream().mapToInt(Stage::steps).sum();
         if (root.getInt("run.steps") != sum) {

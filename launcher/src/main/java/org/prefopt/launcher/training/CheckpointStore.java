@@ -179,6 +179,15 @@ public final class CheckpointStore {
         return m.matches() ? Integer.parseInt(m.group(1)) : -1;
     }
 
+    /** The complete checkpoint in {@code directory} (a {@code step-<N>} directory with its loop state). */
+    public static Checkpoint read(Path directory) {
+        if (stepOf(directory) < 0 || !Files.isRegularFile(directory.resolve(LOOP))) {
+            throw new IllegalArgumentException(directory + " is not a complete checkpoint (a step-<N> directory with "
+                    + LOOP + ")");
+        }
+        return new Checkpoint(directory, readState(directory));
+    }
+
     private static LoopState readState(Path checkpoint) {
         Path file = checkpoint.resolve(LOOP);
         try {

@@ -14,8 +14,11 @@ import org.prefopt.api.data.PromptSampler;
  * @param steps     number of steps of this stage (at least 1)
  * @param pool      the stage's own training pool, or null to use the run's
  * @param sampler   the stage's own sampler, or null to use the run's
+ * @param resetReference when the stage starts (not on a resume inside it), make the current model the reference
+ *                  ({@code PolicyModel.resetReference}); ignored for the first stage
  */
-public record Stage(String name, Algorithm algorithm, int steps, List<Example> pool, PromptSampler sampler) {
+public record Stage(String name, Algorithm algorithm, int steps, List<Example> pool, PromptSampler sampler,
+                    boolean resetReference) {
 
     public Stage {
         Objects.requireNonNull(name, "name");
@@ -27,6 +30,6 @@ public record Stage(String name, Algorithm algorithm, int steps, List<Example> p
     }
 
     public static Stage of(String name, Algorithm algorithm, int steps) {
-        return new Stage(name, algorithm, steps, null, null);
+        return new Stage(name, algorithm, steps, null, null, true);
     }
 }

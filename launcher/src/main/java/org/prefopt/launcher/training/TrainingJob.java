@@ -126,6 +126,10 @@ public final class TrainingJob {
                 if (resumeFrom != null && resumeFrom.state().stage() == s && done > stageStart) {
                     sampler.restoreState(resumeFrom.samplerState());
                     stage.algorithm().restoreState(resumeFrom.algorithmState());
+                } else if (s > 0 && stage.resetReference()) {
+                    // a fresh start of this stage; inside it, the checkpoint already holds the reference
+                    setup.policy().resetReference();
+                    LOG.info("stage {} '{}' starts from the current model as its reference", s + 1, stage.name());
                 }
                 LOG.info("stage {} '{}': steps {}..{}", s + 1, stage.name(), Math.max(done, stageStart) + 1, stageEnd);
                 for (int step = Math.max(done, stageStart) + 1; step <= stageEnd; step++) {

@@ -118,6 +118,10 @@ class EvaluatorTest {
         }
 
         @Override
+        public void resetReference() {
+        }
+
+        @Override
         public void saveTrainingState(Path d) {
         }
 

@@ -182,6 +182,38 @@ class TrainingJobTest {
         assertEquals(LoopHarness.comparable(a), LoopHarness.comparable(b));
     }
 
+    /**
+     * A later stage compares with the model it starts from: the reference moves when the stage starts, and a resume
+     * inside the stage keeps the checkpointed reference. Crash at 7 resumes from checkpoint 6 (inside 'main': no new
+     * reset); crash at 6 resumes from checkpoint 3 (inside 'warm': 'main' starts again, so it resets again).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {6, 7})
+    void laterStagesResetTheReferenceWhenTheyStartButNotOnResume(int crashAt) throws Exception {
+        LoopHarness straight = new LoopHarness();
+        straight.stages = n -> List.of(Stage.of("warm", new FakeAlgorithm(2, 2), 4),
+                Stage.of("main", new FakeAlgorithm(3, 4), 4),
+                new Stage("keep", new FakeAlgorithm(3, 4), n - 8, null, null, false));
+        new TrainingJob(straight.build(tmp.resolve("a"))).run();
+        assertEquals(List.of(4L), straight.lastPolicy.referenceResets(), "reset after the 4 updates of 'warm' only");
+
+        LoopHarness crashing = new LoopHarness();
+        crashing.checkpointEvery = 3;
+        crashing.stages = n -> List.of(Stage.of("warm", new FakeAlgorithm(2, 2), 4),
+                Stage.of("main", new FakeAlgorithm(3, 4, Set.of(), crashAt), 4),
+                new Stage("keep", new FakeAlgorithm(3, 4), n - 8, null, null, false));
+        Path b = tmp.resolve("b");
+        assertThrows(FakeAlgorithm.Crash.class, () -> new TrainingJob(crashing.build(b)).run());
+        assertEquals(List.of(4L), crashing.lastPolicy.referenceResets());
+
+        LoopHarness resumed = new LoopHarness();
+        resumed.checkpointEvery = 3;
+        resumed.stages = straight.stages;
+        new TrainingJob(resumed.build(b)).resume();
+        assertEquals(crashAt == 7 ? List.of() : List.of(4L), resumed.lastPolicy.referenceResets());
+        assertEquals(LoopHarness.comparable(tmp.resolve("a")), LoopHarness.comparable(b));
+    }
+
     @Test
     void resumeWithoutAnyCheckpointStartsOver() throws Exception {
         LoopHarness straight = new LoopHarness();

@@ -235,6 +235,13 @@ public final class BigramPolicy implements PolicyModel {
     }
 
     @Override
+    public void resetReference() {
+        for (int i = 0; i < VOCAB; i++) {
+            System.arraycopy(theta[i], 0, reference[i], 0, VOCAB);
+        }
+    }
+
+    @Override
     public void saveTrainingState(Path directory) {
         throw new UnsupportedOperationException("not needed by the algorithm tests");
     }

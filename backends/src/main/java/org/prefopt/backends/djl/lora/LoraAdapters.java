@@ -138,6 +138,26 @@ public final class LoraAdapters {
         return merged.toType(baseWeight.getDataType(), false);
     }
 
+    /**
+     * Folds every adapter into its base weight ({@code W ← W + scale · B A}) and sets B to zero, so the model is
+     * unchanged and "adapters off" now means the merged model. A keeps its values (with B = 0 it contributes
+     * nothing, exactly like a fresh PEFT adapter).
+     */
+    public void mergeInto(Map<String, NDArray> baseWeights) {
+        adapters.forEach((module, ab) -> {
+            NDArray base = baseWeights.get(module + ".weight");
+            if (base == null) {
+                throw new IllegalStateException("no base weight for adapted module " + module);
+            }
+            try (NDArray merged = merged(module, base)) {
+                NdTensors.copyInto(base, merged);
+            }
+            try (NDArray zeros = ab[1].zerosLike()) {
+                NdTensors.copyInto(ab[1], zeros);
+            }
+        });
+    }
+
     /** Writes the PEFT adapter directory (config + weights), each file atomically. */
     public void savePeft(Path dir, String baseModel) {
         try {

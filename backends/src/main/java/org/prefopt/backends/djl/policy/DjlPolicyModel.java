@@ -48,6 +48,9 @@ public final class DjlPolicyModel implements PolicyModel {
     static final String TRAINABLE = "trainable.safetensors";
     static final String OPTIMIZER = "optimizer.safetensors";
     static final String STATE = "state.json";
+    static final String REFERENCE = "reference.safetensors";
+    /** LoRA base weights, saved once {@link #resetReference()} has merged adapters into them. */
+    static final String BASE = "base.safetensors";
     static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json",
             "generation_config.json", "special_tokens_map.json", "vocab.json", "merges.txt", "chat_template.jinja");
 
@@ -68,6 +71,7 @@ public final class DjlPolicyModel implements PolicyModel {
     private final org.prefopt.backends.djl.training.SequenceScorer scorer;
     private final org.prefopt.backends.djl.training.AdamW optimizer;
     private Map<String, NDArray> reference;
+    private boolean baseMerged;
     private long accumulateCalls;
 
     /**
@@ -219,6 +223,28 @@ public final class DjlPolicyModel implements PolicyModel {
     }
 
     @Override
+    public void resetReference() {
+        JniUtils.setGradMode(false);
+        if (lora != null) {
+            lora.mergeInto(weights);
+            optimizer.resetMoments();
+            baseMerged = true;
+        } else if (settings.referenceCopy()) {
+            if (reference == null) {
+                reference = new LinkedHashMap<>();
+                weights.forEach((k, v) -> {
+                    NDArray c = v.duplicate();
+                    c.attach(manager);
+                    reference.put(k, c);
+                });
+            } else {
+                weights.forEach((k, v) -> NdTensors.copyInto(reference.get(k), v));
+            }
+        }
+        // full fine-tuning without a reference copy has no reference to move: REFERENCE scoring fails as before
+    }
+
+    @Override
     public void saveTrainingState(Path directory) {
         writeAtomically(directory, tmp -> {
             Map<String, TensorData> t = new LinkedHashMap<>();
@@ -231,7 +257,12 @@ public final class DjlPolicyModel implements PolicyModel {
             if (reference != null) {
                 Map<String, TensorData> r = new LinkedHashMap<>();
                 reference.forEach((k, v) -> r.put(k, NdTensors.fromNd(v, v.getDataType())));
-                SafetensorsWriter.write(tmp.resolve("reference.safetensors"), r, Map.of());
+                SafetensorsWriter.write(tmp.resolve(REFERENCE), r, Map.of());
+            }
+            if (baseMerged) {
+                Map<String, TensorData> b = new LinkedHashMap<>();
+                weights.forEach((k, v) -> b.put(k, NdTensors.fromNd(v, v.getDataType())));
+                SafetensorsWriter.write(tmp.resolve(BASE), b, Map.of());
             }
             ObjectNode s = JSON.createObjectNode();
             s.put("format", 1);
@@ -262,7 +293,12 @@ public final class DjlPolicyModel implements PolicyModel {
         copyAll(directory.resolve(TRAINABLE), trainable, "");
         copyAll(directory.resolve(OPTIMIZER), optimizer.firstMoments(), "m.");
         copyAll(directory.resolve(OPTIMIZER), optimizer.secondMoments(), "v.");
-        Path ref = directory.resolve("reference.safetensors");
+        Path base = directory.resolve(BASE);
+        if (lora != null && Files.exists(base)) {
+            copyAll(base, weights, "");
+            baseMerged = true;
+        }
+        Path ref = directory.resolve(REFERENCE);
         if (lora == null && Files.exists(ref)) {
             if (reference == null) {
                 reference = new LinkedHashMap<>();

@@ -6,8 +6,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.prefopt.api.model.OptimizerStepResult;
+import org.prefopt.backends.djl.model.NdTensors;
 
 /**
  * AdamW over named trainable arrays whose gradients PyTorch accumulated in {@code .grad}. Moments are float32.
@@ -53,6 +55,20 @@ public final class AdamW {
 
     public Map<String, NDArray> secondMoments() {
         return v;
+    }
+
+    /**
+     * Zeroes the moment estimates (the parameters changed meaning, e.g. LoRA adapters restarted after a merge). The
+     * step count, and with it the schedule and bias correction, continues: the first updates after a reset are small.
+     */
+    public void resetMoments() {
+        for (Map<String, NDArray> moments : List.of(m, v)) {
+            for (NDArray a : moments.values()) {
+                try (NDArray zeros = a.zerosLike()) {
+                    NdTensors.copyInto(a, zeros);
+                }
+            }
+        }
     }
 
     public double currentLearningRate() {

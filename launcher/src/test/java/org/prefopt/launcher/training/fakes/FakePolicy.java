@@ -44,6 +44,7 @@ public final class FakePolicy implements PolicyModel {
     private final Map<String, double[]> logits = new TreeMap<>();
     private final Map<String, double[]> grads = new TreeMap<>();
     private long updates;
+    private final List<Long> referenceResets = new ArrayList<>();
 
     public FakePolicy(double learningRate) {
         this.learningRate = learningRate;
@@ -51,6 +52,16 @@ public final class FakePolicy implements PolicyModel {
 
     public long updates() {
         return updates;
+    }
+
+    /** The update count at each {@link #resetReference()} call of this instance. */
+    public List<Long> referenceResets() {
+        return referenceResets;
+    }
+
+    @Override
+    public void resetReference() {
+        referenceResets.add(updates);
     }
 
     public Map<String, double[]> logits() {
