@@ -9,6 +9,7 @@ import org.prefopt.launcher.cli.LauncherCommand;
 import org.prefopt.launcher.cli.PrefoptCommand;
 import org.prefopt.launcher.cli.UsageException;
 import org.prefopt.launcher.config.ConfigProblemsException;
+import org.prefopt.launcher.sweep.ChildProcessExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -22,6 +23,13 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (Boolean.getBoolean(ChildProcessExecutor.EXIT_WITH_PARENT)) {
+            // a sweep's child: checkpoints are atomic, so stopping abruptly with the parent loses nothing
+            ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
+                System.err.println("prefopt: the parent process (a sweep) ended; stopping this run");
+                Runtime.getRuntime().halt(ExitCodes.FAILED);
+            }));
+        }
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         System.exit(execute(args, out, err));

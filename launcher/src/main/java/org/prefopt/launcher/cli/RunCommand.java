@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 import org.prefopt.launcher.assembly.Assembler;
 import org.prefopt.launcher.assembly.RunAssembly;
 import org.prefopt.launcher.config.ResolvedRun;
+import org.prefopt.launcher.training.RunFork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -50,10 +51,20 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "<run-dir>", description = "Continue the run in this directory.")
     Path resume;
 
+    @Option(names = "--fork-from", paramLabel = "<run-or-checkpoint-dir>",
+            description = "Start this new run from another run's checkpoint (a checkpoints/step-<N> directory, or a"
+                    + " run directory for its newest checkpoint): its metrics and evaluations up to that step are"
+                    + " copied, and the run continues after it. The run file must have the same seed and the same"
+                    + " stages up to that step (e.g. a shared SFT stage, then a different GRPO stage).")
+    Path forkFrom;
+
     @Override
     public Integer call() throws Exception {
         if (resume != null && runDir != null) {
             throw new UsageException("--run-dir and --resume exclude each other (--resume names the run directory)");
+        }
+        if (resume != null && forkFrom != null) {
+            throw new UsageException("--fork-from starts a new run and --resume continues one: use one of them");
         }
         Path file = args.file();
         if (file == null && resume != null) {
@@ -85,7 +96,19 @@ final class RunCommand implements Callable<Integer> {
             }
             prepare(dir, run, resume != null);
             LOG.info("run directory {}", dir.toAbsolutePath());
-            return handlers.get(0).get().run(assembly, dir, resume != null);
+            if (forkFrom != null) {
+                int step = fork(forkFrom, dir);
+                LOG.info("forked from {} at step {}", forkFrom.toAbsolutePath(), step);
+            }
+            return handlers.get(0).get().run(assembly, dir, resume != null || forkFrom != null);
+        }
+    }
+
+    private static int fork(Path source, Path dir) {
+        try {
+            return RunFork.fork(source, dir);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--fork-from " + source + ": " + e.getMessage());
         }
     }
 

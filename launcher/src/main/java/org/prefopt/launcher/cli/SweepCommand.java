@@ -1,0 +1,119 @@
+package org.prefopt.launcher.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.prefopt.launcher.config.ConfigProblemsException;
+import org.prefopt.launcher.config.Problem;
+import org.prefopt.launcher.config.RunConfigResolver;
+import org.prefopt.launcher.sweep.ChildProcessExecutor;
+import org.prefopt.launcher.sweep.Comparison;
+import org.prefopt.launcher.sweep.ComparisonReport;
+import org.prefopt.launcher.sweep.SweepFile;
+import org.prefopt.launcher.sweep.SweepRunner;
+import org.prefopt.launcher.sweep.SweepSpec;
+import org.prefopt.launcher.sweep.Variant;
+import org.prefopt.launcher.sweep.VariantState;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code prefopt sweep}: runs the variants of a sweep file and writes their comparison. */
+@Command(name = "sweep", mixinStandardHelpOptions = true,
+        description = {"Run a sweep: a base run file plus variants and/or a grid of settings (sweep { ... }), each"
+                + " variant a run of its own under <output-dir>/<sweep name>/, then a comparison report across them.",
+                "Running the same sweep again skips finished variants and resumes interrupted ones."})
+final class SweepCommand implements Callable<Integer> {
+
+    @ParentCommand
+    PrefoptCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigArgs args;
+
+    @Option(names = "--parallel", paramLabel = "<n>", description = "Variants trained at the same time (overrides"
+            + " sweep.parallel). Each run uses the backend's threads setting; divide the cores between them.")
+    Integer parallel;
+
+    @Option(names = "--dry-run", description = "Validate every variant and list what would run; train nothing.")
+    boolean dryRun;
+
+    @Option(names = "--report-only", description = "Write the comparison from what has run so far; train nothing.")
+    boolean reportOnly;
+
+    @Override
+    public Integer call() throws Exception {
+        if (args.file() == null) {
+            throw new UsageException("missing the sweep file, e.g. prefopt sweep examples/tiny/study.conf");
+        }
+        SweepSpec sweep = SweepFile.load(args.file(), args.overrides());
+        if (parallel != null) {
+            if (parallel < 1) {
+                throw new UsageException("--parallel must be at least 1");
+            }
+            sweep = new SweepSpec(sweep.name(), sweep.directory(), sweep.variants(), parallel, sweep.compareTo());
+        }
+        validate(sweep);
+        PrintWriter out = spec.commandLine().getOut();
+        List<String> leading = new ArrayList<>();
+        if (parent.pluginsDir != null) {
+            leading.addAll(List.of("--plugins-dir", parent.pluginsDir.toAbsolutePath().toString()));
+        }
+        SweepRunner runner = new SweepRunner(sweep, new ChildProcessExecutor(leading, line -> {
+            synchronized (out) {
+                out.println(line);
+            }
+        }));
+        if (dryRun) {
+            out.println("sweep " + sweep.name() + " in " + sweep.directory().toAbsolutePath() + ": "
+                    + sweep.variants().size() + " variants, " + sweep.parallel() + " at a time");
+            for (Variant v : sweep.variants()) {
+                out.println("  " + v.name() + ": " + runner.readState(v).status()
+                        + (v.forkFrom() == null ? "" : ", forks from " + SweepRunner.forkSource(sweep, v).name())
+                        + (v.grid().isEmpty() ? "" : ", grid " + v.grid()));
+            }
+            return ExitCodes.OK;
+        }
+        Map<String, VariantState> states = reportOnly ? Map.of() : runner.run();
+        Comparison comparison = Comparison.read(sweep, runner);
+        Path report = ComparisonReport.write(comparison, sweep);
+        out.println();
+        out.print(comparison.markdown());
+        out.println("comparison report: " + report.toAbsolutePath());
+        out.println("sweep directory: " + sweep.directory().toAbsolutePath());
+        long failed = states.values().stream().filter(s -> !s.done()).count();
+        if (failed > 0) {
+            spec.commandLine().getErr().println("prefopt sweep: " + failed + " variant(s) did not finish; see "
+                    + sweep.directory().resolve(SweepRunner.LOGS) + ". Run the sweep again to retry them.");
+            return ExitCodes.FAILED;
+        }
+        return ExitCodes.OK;
+    }
+
+    /** Every variant's run file must be valid before anything trains; problems of all variants are reported together. */
+    private void validate(SweepSpec sweep) {
+        List<Problem> problems = new ArrayList<>();
+        RunConfigResolver resolver = new RunConfigResolver(parent.registry());
+        for (Variant v : sweep.variants()) {
+            try {
+                resolver.resolve(v.config(), v.name());
+            } catch (ConfigProblemsException e) {
+                for (Problem p : e.problems()) {
+                    problems.add(new Problem(p.location(), p.path(), "(variant " + v.name() + ") " + p.message()));
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigProblemsException(problems.stream().distinct().toList());
+        }
+    }
+}
