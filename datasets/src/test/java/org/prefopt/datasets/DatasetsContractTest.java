@@ -33,6 +33,7 @@ class DatasetsContractTest extends PluginContractTest {
                     "{\"prompt\":\"p\",\"chosen\":\"a\",\"rejected\":\"b\"}"));
             case "filter/ids" -> ConfigFactory.parseMap(Map.of("include-file",
                     Fixtures.write(dir, "ids.txt", "a", "b").toString()));
+            case "filter/held-out" -> ConfigFactory.parseMap(Map.of("side", "train"));
             default -> ConfigFactory.empty();
         };
     }

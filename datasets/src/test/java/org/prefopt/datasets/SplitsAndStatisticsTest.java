@@ -1,6 +1,7 @@
 package org.prefopt.datasets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.prefopt.api.data.DataIssue;
 import org.prefopt.api.data.Example;
 import org.prefopt.datasets.filter.DifficultyFilter;
+import org.prefopt.datasets.filter.HeldOutFilter;
 import org.prefopt.datasets.io.BadRecordPolicy;
 import org.prefopt.datasets.math.MathDataset;
 import org.prefopt.datasets.split.Splits;
@@ -44,6 +46,26 @@ class SplitsAndStatisticsTest {
         assertTrue(!s.eval().equals(Splits.heldOut(all, 0.2, 12).eval()));
         // Order within each split is the original order.
         assertEquals(s.train(), all.stream().filter(s.train()::contains).toList());
+    }
+
+    @Test
+    void heldOutFilterSidesAreComplementaryAndFollowTheSplit() {
+        List<Example> all = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            all.add(Fixtures.example("x" + i, "Problem number " + i, "1", 1, null));
+        }
+        all.add(Fixtures.example("dup", "  problem   NUMBER 3 ", "1", 1, null));
+        List<Example> train = new HeldOutFilter(0.25, 5, HeldOutFilter.Side.TRAIN).apply(all);
+        List<Example> held = new HeldOutFilter(0.25, 5, HeldOutFilter.Side.HELD_OUT).apply(all);
+        assertEquals(Splits.heldOut(all, 0.25, 5).train(), train);
+        assertEquals(Splits.heldOut(all, 0.25, 5).eval(), held);
+        assertEquals(all.size(), train.size() + held.size());
+        assertTrue(Splits.duplicates(train, held).isEmpty(), "a prompt on both sides");
+        assertEquals(10, held.stream().map(e -> Splits.normalisePrompt(e.prompt())).distinct().count());
+        assertEquals(train.contains(all.get(3)), train.contains(all.get(40)), "duplicates on one side");
+        assertThrows(IllegalArgumentException.class, () -> new HeldOutFilter(1.0, 5, HeldOutFilter.Side.TRAIN));
+        assertEquals("side must be train or held-out (got 'eval')",
+                assertThrows(IllegalArgumentException.class, () -> HeldOutFilter.Side.parse("eval")).getMessage());
     }
 
     @Test

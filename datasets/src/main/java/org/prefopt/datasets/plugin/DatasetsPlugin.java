@@ -12,6 +12,7 @@ import org.prefopt.api.plugin.ComponentFactory;
 import org.prefopt.api.plugin.Plugin;
 import org.prefopt.api.plugin.Slot;
 import org.prefopt.datasets.filter.DifficultyFilter;
+import org.prefopt.datasets.filter.HeldOutFilter;
 import org.prefopt.datasets.filter.IdsFilter;
 import org.prefopt.datasets.filter.LengthFilter;
 import org.prefopt.datasets.filter.NumericAnswerFilter;
@@ -95,6 +96,22 @@ public final class DatasetsPlugin implements Plugin {
                         "keep ids listed in an include file and/or drop ids listed in an exclude file",
                         o -> new IdsFilter(optionalPath(o, "include-file"), optionalPath(o, "exclude-file")),
                         DatasetsPlugin::validateIds),
+                new SimpleFactory<>(Slot.FILTER, "held-out",
+                        "one side of a seeded train/held-out split (the same dataset with side = train for training"
+                                + " and side = held-out for an eval set)",
+                        o -> new HeldOutFilter(o.getDouble("fraction"), o.getLong("seed"),
+                                HeldOutFilter.Side.parse(o.getString("side"))),
+                        (o, p) -> {
+                            double f = o.getDouble("fraction");
+                            if (!(f > 0 && f < 1)) {
+                                p.add(o, "fraction", "must be strictly between 0 and 1 (got " + f + ")");
+                            }
+                            try {
+                                HeldOutFilter.Side.parse(o.getString("side"));
+                            } catch (IllegalArgumentException e) {
+                                p.add(o, "side", e.getMessage());
+                            }
+                        }),
                 new SimpleFactory<>(Slot.FILTER, "length",
                         "keep prompts within a length range in characters",
                         o -> new LengthFilter(o.getInt("min-chars"), o.getInt("max-chars")),

@@ -1,14 +1,13 @@
 package org.prefopt.datasets.split;
 
-import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.prefopt.api.data.Example;
+import org.prefopt.api.data.PromptKey;
 import org.prefopt.datasets.random.SplitMix64;
 
 /** Train/eval splits and the duplicate check between them. */
@@ -93,7 +92,6 @@ public final class Splits {
      * Punctuation and numbers are kept, since "3 apples" and "4 apples" are different problems.
      */
     public static String normalisePrompt(String prompt) {
-        return Normalizer.normalize(prompt, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT)
-                .replaceAll("\\s+", " ").strip();
+        return PromptKey.of(prompt);
     }
 }

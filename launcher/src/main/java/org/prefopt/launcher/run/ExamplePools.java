@@ -1,12 +1,15 @@
 package org.prefopt.launcher.run;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.prefopt.api.data.DataIssue;
 import org.prefopt.api.data.Dataset;
 import org.prefopt.api.data.DatasetFilter;
 import org.prefopt.api.data.Example;
+import org.prefopt.api.data.PromptKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,5 +59,24 @@ public final class ExamplePools {
                     + " and applying " + filters.size() + " filter(s); loosen the filters or check the data");
         }
         return List.copyOf(examples);
+    }
+
+    /**
+     * Warns about eval examples whose prompt (compared as {@link PromptKey}) also occurs in a training pool: their
+     * accuracy measures memory, not generalisation. Returns how many there are.
+     */
+    public static int reportOverlap(String evalLabel, List<Example> eval, String trainLabel, List<Example> training) {
+        Set<String> seen = new HashSet<>();
+        training.forEach(e -> seen.add(PromptKey.of(e.prompt())));
+        List<String> shared = eval.stream().filter(e -> seen.contains(PromptKey.of(e.prompt()))).map(Example::id)
+                .toList();
+        if (!shared.isEmpty()) {
+            LOG.warn("{}: {} of its {} prompts also occur in the {} pool (e.g. {}); use separate files or the"
+                    + " held-out filter on both sides", evalLabel, shared.size(), eval.size(), trainLabel,
+                    shared.subList(0, Math.min(5, shared.size())));
+        } else {
+            LOG.info("{}: no prompt in common with the {} pool", evalLabel, trainLabel);
+        }
+        return shared.size();
     }
 }
