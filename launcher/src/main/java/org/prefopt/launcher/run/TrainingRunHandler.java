@@ -90,6 +90,13 @@ public final class TrainingRunHandler implements RunHandler {
             List<Example> examples = pool(assembly, "eval set " + set.getString("name"), prefix + ".dataset",
                     prefix + ".filter", limit);
             evalSets.add(RunSections.evalSet(set, examples, evalSettings));
+            String label = "eval set " + set.getString("name");
+            ExamplePools.reportOverlap(label, examples, "training", pool);
+            for (Stage stage : stages) {
+                if (stage.pool() != null) {
+                    ExamplePools.reportOverlap(label, examples, "stage " + stage.name(), stage.pool());
+                }
+            }
         }
 
         return new TrainingSetup(assembly.component(Slot.POLICY, "policy"), assembly.component(Slot.BACKEND, "backend"),
