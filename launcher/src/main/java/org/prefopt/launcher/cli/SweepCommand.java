@@ -68,11 +68,14 @@ final class SweepCommand implements Callable<Integer> {
         if (parent.pluginsDir != null) {
             leading.addAll(List.of("--plugins-dir", parent.pluginsDir.toAbsolutePath().toString()));
         }
+        // side-by-side runs share the cores (a backend's own threads setting still wins)
+        int threads = sweep.parallel() > 1 ? Math.max(1, Runtime.getRuntime().availableProcessors() / sweep.parallel())
+                : 0;
         SweepRunner runner = new SweepRunner(sweep, new ChildProcessExecutor(leading, line -> {
             synchronized (out) {
                 out.println(line);
             }
-        }));
+        }, threads));
         if (dryRun) {
             out.println("sweep " + sweep.name() + " in " + sweep.directory().toAbsolutePath() + ": "
                     + sweep.variants().size() + " variants, " + sweep.parallel() + " at a time");

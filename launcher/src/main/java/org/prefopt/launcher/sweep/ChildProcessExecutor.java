@@ -27,13 +27,17 @@ public final class ChildProcessExecutor implements VariantExecutor {
 
     private final List<String> javaCommand;
     private final Consumer<String> echo;
+    private final int threadsPerChild;
 
     /**
      * @param leadingArguments arguments placed before the subcommand (e.g. {@code --plugins-dir <dir>})
      * @param echo             receives every output line of every child, prefixed with the variant's name
+     * @param threadsPerChild  when > 0, {@code OMP_NUM_THREADS} of each child (unless the user set it): runs side by
+     *                         side that each use every core slow each other down several times over
      */
-    public ChildProcessExecutor(List<String> leadingArguments, Consumer<String> echo) {
+    public ChildProcessExecutor(List<String> leadingArguments, Consumer<String> echo, int threadsPerChild) {
         this.echo = echo;
+        this.threadsPerChild = threadsPerChild;
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString()));
@@ -56,7 +60,9 @@ public final class ChildProcessExecutor implements VariantExecutor {
         List<String> cmd = new ArrayList<>(javaCommand);
         cmd.addAll(arguments);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("TERM", "dumb"); // plain log lines, not a progress bar, in logs
+        if (threadsPerChild > 0 && !pb.environment().containsKey("OMP_NUM_THREADS")) {
+            pb.environment().put("OMP_NUM_THREADS", Integer.toString(threadsPerChild));
+        }
         try {
             Files.createDirectories(log.toAbsolutePath().getParent());
             Process p = pb.start();
