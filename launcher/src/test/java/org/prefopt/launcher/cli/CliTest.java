@@ -115,4 +115,37 @@ class CliTest {
         assertTrue(bad.err().contains("algorithm.bta: unknown option 'bta' for algorithm 'dpo'. Did you mean 'beta'?"),
                 bad.err());
     }
+
+    @Test
+    void sweepValidatesEveryVariantBeforeRunningAndListsThemOnADryRun() throws IOException {
+        Path bad = file("bad-sweep.conf", """
+                algorithm { type = dpo }
+                sweep {
+                  output-dir = "%s"
+                  variants = [ { name = a }, { name = b, set { algorithm.bta = 0.3 } } ]
+                }
+                """.formatted(dir.resolve("out").toString().replace("\\", "/")));
+        Result r = run("sweep", bad.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains(bad + ":4: algorithm.bta: (variant b) unknown option 'bta' for algorithm 'dpo'"),
+                r.err());
+        assertTrue(!Files.exists(dir.resolve("out")), "nothing may run or be written when a variant is invalid");
+
+        Path good = file("sweep.conf", """
+                algorithm { type = dpo }
+                sweep {
+                  name = s, output-dir = "%s"
+                  variants = [ { name = a }, { name = b, fork-from = a, set { algorithm.beta = 0.3 } } ]
+                  grid { run.seed = [1, 2] }
+                }
+                """.formatted(dir.resolve("out").toString().replace("\\", "/")));
+        Result dry = run("sweep", good.toString(), "--dry-run");
+        assertEquals(0, dry.code(), dry.err());
+        assertTrue(dry.out().contains("4 variants, 1 at a time"), dry.out());
+        assertTrue(dry.out().contains("  b_seed-2: pending, forks from a_seed-2, grid {run.seed=2}"), dry.out());
+
+        Result none = run("sweep", file("plain.conf", "algorithm { type = dpo }\n").toString());
+        assertEquals(2, none.code());
+        assertTrue(none.err().contains("a sweep file is a run file plus a sweep"), none.err());
+    }
 }
