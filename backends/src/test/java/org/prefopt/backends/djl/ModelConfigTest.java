@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.prefopt.backends.djl.model.ModelConfig;
+import org.prefopt.backends.djl.model.RopeScaling;
 import org.prefopt.backends.safetensors.SafetensorsFormatException;
 
 class ModelConfigTest {
@@ -36,11 +37,45 @@ class ModelConfigTest {
         Files.writeString(c, Files.readString(Fixtures.checkpoint("llama").resolve("config.json"))
                 .replace("\"rope_theta\"", "\"rope_scaling\": {\"rope_type\": \"llama3\"}, \"rope_theta\""));
         msg = assertThrows(IllegalArgumentException.class, () -> ModelConfig.read(c)).getMessage();
-        assertTrue(msg.contains("llama3"), msg);
+        assertTrue(msg.contains("rope_scaling (llama3) needs a number 'factor'"), msg);
+        Files.writeString(c, Files.readString(Fixtures.checkpoint("llama").resolve("config.json"))
+                .replace("\"rope_theta\"", "\"rope_scaling\": {\"rope_type\": \"yarn\", \"factor\": 4}, \"rope_theta\""));
+        msg = assertThrows(IllegalArgumentException.class, () -> ModelConfig.read(c)).getMessage();
+        assertTrue(msg.contains("rope_scaling type 'yarn' is not implemented (only unscaled RoPE and llama3 are)"), msg);
         Files.writeString(c, Files.readString(Fixtures.checkpoint("llama").resolve("config.json"))
                 .replace("\"hidden_size\": 16", "\"hidden_size\": -3"));
         msg = assertThrows(IllegalArgumentException.class, () -> ModelConfig.read(c)).getMessage();
         assertTrue(msg.contains("hidden_size"), msg);
+    }
+
+    /**
+     * Llama 3.1's settings (theta 500000, head_dim 64, factor 8, low 1, high 4, original 8192). Expected values from
+     * a float64 transcription of transformers' {@code _compute_llama3_parameters}: pair 0 is kept (high frequency),
+     * pairs 20 and 31 are divided by 8 (low frequency), pairs 15 to 17 are interpolated.
+     */
+    @Test
+    void llama3RopeScalingMatchesTransformers(@TempDir Path tmp) throws Exception {
+        Path c = tmp.resolve("config.json");
+        Files.writeString(c, Files.readString(Fixtures.checkpoint("llama").resolve("config.json"))
+                .replace("\"rope_theta\"", "\"rope_scaling\": {\"rope_type\": \"llama3\", \"factor\": 8.0,"
+                        + " \"low_freq_factor\": 1.0, \"high_freq_factor\": 4.0,"
+                        + " \"original_max_position_embeddings\": 8192}, \"rope_theta\""));
+        RopeScaling r = ModelConfig.read(c).ropeScaling();
+        assertEquals(new RopeScaling(8.0, 1.0, 4.0, 8192), r);
+        double[][] cases = {
+            {1.0, 1.0},
+            {0.016560440080994446, 0.016560440080994446},
+            {0.0021311195369119653, 0.0013718935677611381},
+            {0.001414213562373095, 0.0005248461609929547},
+            {0.0009384738703573801, 0.00017850781276799638},
+            {0.0002742481756762073, 3.428102195952591e-05},
+            {3.0138581521391708e-06, 3.7673226901739635e-07},
+        };
+        for (double[] k : cases) {
+            assertEquals(k[1], r.scale(k[0]), 1e-15 + 1e-12 * k[1], "inv_freq " + k[0]);
+        }
+        // written back on export, so the checkpoint reloads the same
+        assertEquals(r, RopeScaling.parse(ModelConfig.read(c).toJson("float32").get("rope_scaling"), "x"));
     }
 
     @Test

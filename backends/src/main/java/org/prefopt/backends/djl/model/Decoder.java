@@ -33,7 +33,8 @@ public final class Decoder {
         float[] inv = new float[half];
         for (int i = 0; i < half; i++) {
             // as HF: 1 / theta^(2i/d), computed in float32
-            inv[i] = (float) (1.0 / StrictMath.pow(cfg.ropeTheta(), (2.0 * i) / cfg.headDim()));
+            double f = 1.0 / StrictMath.pow(cfg.ropeTheta(), (2.0 * i) / cfg.headDim());
+            inv[i] = (float) (cfg.ropeScaling() == null ? f : cfg.ropeScaling().scale(f));
         }
         this.invFreq = NdTensors.owned(manager.create(inv, new Shape(1, 1, half)));
     }

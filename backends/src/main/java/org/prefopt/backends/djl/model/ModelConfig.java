@@ -15,10 +15,13 @@ import java.util.Set;
  * {@code config.json}. Only the fields the forward pass depends on are kept; an architecture outside the family
  * or a RoPE scaling scheme this decoder does not implement is rejected instead of silently computing something
  * else.
+ *
+ * @param ropeScaling Llama 3.1-style RoPE scaling, or null for plain RoPE
  */
 public record ModelConfig(String architecture, int vocabSize, int hiddenSize, int intermediateSize, int numLayers,
                           int numHeads, int numKvHeads, int headDim, double ropeTheta, double rmsNormEps,
-                          boolean tieWordEmbeddings, boolean attentionBias, Set<Integer> eosTokenIds) {
+                          boolean tieWordEmbeddings, boolean attentionBias, Set<Integer> eosTokenIds,
+                          RopeScaling ropeScaling) {
 
     public static final String LLAMA = "LlamaForCausalLM";
     public static final String QWEN2 = "Qwen2ForCausalLM";
@@ -58,15 +61,7 @@ public record ModelConfig(String architecture, int vocabSize, int hiddenSize, in
             throw new IllegalArgumentException(where + ": architectures = " + archs
                     + " is not supported; this decoder implements " + SUPPORTED);
         }
-        JsonNode scaling = root.get("rope_scaling");
-        if (scaling != null && !scaling.isNull()) {
-            String type = scaling.path("rope_type").asText(scaling.path("type").asText("default"));
-            if (!type.equals("default")) {
-                throw new IllegalArgumentException(where + ": rope_scaling type '" + type
-                        + "' is not implemented (only unscaled RoPE is); remove rope_scaling only if the model "
-                        + "is used within its original context length");
-            }
-        }
+        RopeScaling scaling = RopeScaling.parse(root.get("rope_scaling"), where);
         int hidden = requireInt(root, "hidden_size", where);
         int heads = requireInt(root, "num_attention_heads", where);
         int kvHeads = root.has("num_key_value_heads") && !root.get("num_key_value_heads").isNull()
@@ -85,7 +80,7 @@ public record ModelConfig(String architecture, int vocabSize, int hiddenSize, in
                 requireInt(root, "intermediate_size", where), requireInt(root, "num_hidden_layers", where),
                 heads, kvHeads, headDim, root.path("rope_theta").asDouble(10000.0),
                 root.path("rms_norm_eps").asDouble(1e-6), root.path("tie_word_embeddings").asBoolean(false),
-                bias, eos);
+                bias, eos, scaling);
     }
 
     private static int requireInt(JsonNode root, String key, String where) {
@@ -119,6 +114,9 @@ public record ModelConfig(String architecture, int vocabSize, int hiddenSize, in
         if (!eosTokenIds.isEmpty()) {
             var arr = o.putArray("eos_token_id");
             eosTokenIds.forEach(arr::add);
+        }
+        if (ropeScaling != null) {
+            ropeScaling.write(o);
         }
         o.put("torch_dtype", torchDtype);
         return o;
