@@ -10,12 +10,12 @@ import org.prefopt.launcher.evaluation.EvalSummary;
 import org.prefopt.launcher.evaluation.Proportion;
 
 /** The run's headline: greedy accuracy per evaluation set, step and difficulty tier, as a Markdown table. */
-final class EvalTable {
+public final class EvalTable {
 
     private EvalTable() {
     }
 
-    static String render(List<EvalSummary> summaries) {
+    public static String render(List<EvalSummary> summaries) {
         StringBuilder out = new StringBuilder();
         for (String set : summaries.stream().map(EvalSummary::set).distinct().sorted().toList()) {
             List<EvalSummary> rows = summaries.stream().filter(s -> s.set().equals(set) && s.greedy() != null)
