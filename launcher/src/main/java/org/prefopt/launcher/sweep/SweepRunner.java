@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.prefopt.launcher.training.AtomicFiles;
@@ -60,59 +60,64 @@ public final class SweepRunner {
                         + "' with grid values " + v.grid()));
     }
 
-    /** Runs what is not done yet; returns the final state of every variant, in sweep order. */
+    /**
+     * Runs what is not done yet, at most {@code parallel} at a time, always starting the first variant in file order
+     * whose fork source (if any) has finished; a variant whose source failed is not run. Returns the final state of
+     * every variant, in sweep order.
+     */
     public Map<String, VariantState> run() throws InterruptedException {
         writeConfigs();
-        Map<String, CompletableFuture<VariantState>> futures = new LinkedHashMap<>();
+        Map<String, VariantState> states = new LinkedHashMap<>();
+        List<Variant> pending = new ArrayList<>(spec.variants());
         ExecutorService pool = Executors.newFixedThreadPool(spec.parallel(), r -> {
             Thread t = new Thread(r, "sweep-variant");
             t.setDaemon(true);
             return t;
         });
+        ExecutorCompletionService<Map.Entry<String, VariantState>> done = new ExecutorCompletionService<>(pool);
+        int running = 0;
         try {
-            for (Variant v : spec.variants()) {
-                schedule(v, futures, pool);
-            }
-            Map<String, VariantState> out = new LinkedHashMap<>();
-            for (Variant v : spec.variants()) {
-                try {
-                    out.put(v.name(), futures.get(v.name()).join());
-                } catch (CompletionException e) {
-                    if (e.getCause() instanceof InterruptedException ie) {
-                        throw ie;
+            while (!pending.isEmpty() || running > 0) {
+                boolean started = false;
+                for (var it = pending.iterator(); it.hasNext() && running < spec.parallel(); ) {
+                    Variant v = it.next();
+                    Variant source = forkSource(spec, v);
+                    VariantState sourceState = source == null ? null : states.get(source.name());
+                    if (source != null && sourceState == null) {
+                        continue; // its source has not finished yet
                     }
-                    throw e;
+                    it.remove();
+                    if (sourceState != null && !sourceState.done()) {
+                        LOG.warn("variant {} not run: the variant it forks from, {}, did not finish", v.name(),
+                                source.name());
+                        states.put(v.name(), readState(v));
+                        started = true;
+                        continue;
+                    }
+                    done.submit(() -> Map.entry(v.name(), runVariant(v, source)));
+                    running++;
+                    started = true;
+                }
+                if (running == 0 && !started && !pending.isEmpty()) {
+                    throw new IllegalStateException("no variant of " + pending + " can start"); // a cycle: refused earlier
+                }
+                if (running > 0) {
+                    Map.Entry<String, VariantState> result;
+                    try {
+                        result = done.take().get();
+                    } catch (ExecutionException e) {
+                        throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                    }
+                    states.put(result.getKey(), result.getValue());
+                    running--;
                 }
             }
-            return out;
         } finally {
             pool.shutdownNow();
         }
-    }
-
-    private CompletableFuture<VariantState> schedule(Variant v, Map<String, CompletableFuture<VariantState>> futures,
-                                                     ExecutorService pool) {
-        CompletableFuture<VariantState> existing = futures.get(v.name());
-        if (existing != null) {
-            return existing;
-        }
-        Variant source = forkSource(spec, v);
-        CompletableFuture<VariantState> before = source == null ? CompletableFuture.completedFuture(null)
-                : schedule(source, futures, pool);
-        CompletableFuture<VariantState> f = before.thenApplyAsync(sourceState -> {
-            if (sourceState != null && !sourceState.done()) {
-                LOG.warn("variant {} not run: the variant it forks from, {}, did not finish", v.name(), source.name());
-                return readState(v);
-            }
-            try {
-                return runVariant(v, source);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CompletionException(e);
-            }
-        }, pool);
-        futures.put(v.name(), f);
-        return f;
+        Map<String, VariantState> ordered = new LinkedHashMap<>();
+        spec.variants().forEach(v -> ordered.put(v.name(), states.get(v.name())));
+        return ordered;
     }
 
     private VariantState runVariant(Variant v, Variant source) throws InterruptedException {
