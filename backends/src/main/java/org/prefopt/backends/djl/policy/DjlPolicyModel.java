@@ -210,16 +210,21 @@ public final class DjlPolicyModel implements PolicyModel {
     public OptimizerStepResult optimizerStep() {
         if (lora == null && settings.referenceCopy() && reference == null) {
             JniUtils.setGradMode(false);
-            Map<String, NDArray> copy = new LinkedHashMap<>();
-            weights.forEach((k, v) -> {
-                NDArray c = v.duplicate();
-                c.attach(manager);
-                copy.put(k, c);
-            });
-            reference = copy;
+            reference = copyOfWeights();
         }
         accumulateCalls = 0;
         return optimizer.step();
+    }
+
+    /** A detached copy of the current weights, owned by this model's manager (a full fine-tuning reference). */
+    private Map<String, NDArray> copyOfWeights() {
+        Map<String, NDArray> copy = new LinkedHashMap<>();
+        weights.forEach((k, v) -> {
+            NDArray c = v.duplicate();
+            c.attach(manager);
+            copy.put(k, c);
+        });
+        return copy;
     }
 
     @Override
@@ -231,12 +236,7 @@ public final class DjlPolicyModel implements PolicyModel {
             baseMerged = true;
         } else if (settings.referenceCopy()) {
             if (reference == null) {
-                reference = new LinkedHashMap<>();
-                weights.forEach((k, v) -> {
-                    NDArray c = v.duplicate();
-                    c.attach(manager);
-                    reference.put(k, c);
-                });
+                reference = copyOfWeights();
             } else {
                 weights.forEach((k, v) -> NdTensors.copyInto(reference.get(k), v));
             }
@@ -301,12 +301,7 @@ public final class DjlPolicyModel implements PolicyModel {
         Path ref = directory.resolve(REFERENCE);
         if (lora == null && Files.exists(ref)) {
             if (reference == null) {
-                reference = new LinkedHashMap<>();
-                weights.forEach((k, v) -> {
-                    NDArray c = v.duplicate();
-                    c.attach(manager);
-                    reference.put(k, c);
-                });
+                reference = copyOfWeights();
             }
             copyAll(ref, reference, "");
         }
