@@ -42,7 +42,7 @@ public final class DpoAlgorithm implements Algorithm {
     public DpoAlgorithm(DpoOptions options) {
         this.options = options;
         this.settings = new DpoTokenLoss.Settings(options.lossType(), options.beta(), options.labelSmoothing(),
-                options.lengthNormalize());
+                options.lengthNormalize(), options.rpoAlpha());
         this.cache = new ReferenceCache(options.referenceCacheSize());
     }
 

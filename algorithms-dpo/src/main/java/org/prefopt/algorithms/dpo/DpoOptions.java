@@ -9,7 +9,7 @@ import org.prefopt.api.config.OptionProblems;
 public record DpoOptions(double beta, DpoLossType lossType, double labelSmoothing, boolean lengthNormalize,
                          boolean online, int promptsPerStep, int completionsPerPrompt, int pairsPerPrompt,
                          double minRewardMargin, boolean resampleWhenAllAgree, int maxResampleRounds,
-                         int microBatchSize, int referenceCacheSize) {
+                         int microBatchSize, int referenceCacheSize, double rpoAlpha) {
 
     public static DpoOptions from(Config c) {
         return new DpoOptions(
@@ -25,7 +25,8 @@ public record DpoOptions(double beta, DpoLossType lossType, double labelSmoothin
                 parseAllAgree(c.getString("all-agree")),
                 c.getInt("max-resample-rounds"),
                 c.getInt("micro-batch-size"),
-                c.getInt("reference-cache-size"));
+                c.getInt("reference-cache-size"),
+                c.getDouble("rpo-alpha"));
     }
 
     private static boolean parsePairs(String v) {
@@ -57,6 +58,7 @@ public record DpoOptions(double beta, DpoLossType lossType, double labelSmoothin
         p.requireRange(c, "max-resample-rounds", 1, 1000);
         p.requireRange(c, "micro-batch-size", 1, 1_000_000);
         p.requireRange(c, "reference-cache-size", 0, 100_000_000);
+        p.requireRange(c, "rpo-alpha", 0.0, 1e6);
         if (c.hasPath("loss-type") && c.hasPath("label-smoothing") && c.getDouble("label-smoothing") > 0
                 && List.of("hinge", "ipo").contains(c.getString("loss-type"))) {
             p.add(c, "label-smoothing", "applies only to loss-type sigmoid or robust (got loss-type = "

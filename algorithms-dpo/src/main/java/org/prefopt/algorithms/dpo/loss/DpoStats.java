@@ -12,8 +12,9 @@ public final class DpoStats {
     private int accurate;
     private double chosenLogps;
     private double rejectedLogps;
+    private double chosenNll;
 
-    void add(double chosenReward, double rejectedReward, double chosenLogp, double rejectedLogp) {
+    void add(double chosenReward, double rejectedReward, double chosenLogp, double rejectedLogp, double chosenNll) {
         pairs++;
         chosenRewards += chosenReward;
         rejectedRewards += rejectedReward;
@@ -22,6 +23,7 @@ public final class DpoStats {
         }
         chosenLogps += chosenLogp;
         rejectedLogps += rejectedLogp;
+        this.chosenNll += chosenNll;
     }
 
     public int pairs() {
@@ -39,6 +41,7 @@ public final class DpoStats {
         m.put("rewards/accuracies", (double) accurate / pairs);
         m.put("logps/chosen", chosenLogps / pairs);
         m.put("logps/rejected", rejectedLogps / pairs);
+        m.put("nll_loss", chosenNll / pairs);
         return m;
     }
 }

@@ -15,13 +15,18 @@ import org.prefopt.api.model.TokenLoss;
  *   L    = (1/P) Σ_k f(h_k)                       P = pairs of the whole step
  *   dL/dlp_t = f'(h_k)/P · (+1 for chosen, -1 for rejected) · (1/T with length-normalize, else 1)
  * </pre>
+ * With {@code rpo-alpha = α > 0} the loss adds the chosen completions' negative log-likelihood (RPO, TRL's
+ * {@code rpo_alpha}; the NLL term of Iterative Reasoning Preference Optimization), each completion's token mean
+ * averaged over the step's pairs: {@code L += α/P Σ_k (−1/T_k Σ_t lp_t(y_w,k))}, so {@code dL/dlp_t} of a chosen
+ * token gains {@code −α/(P·T_k)}. It keeps DPO from lowering the likelihood of the preferred answers.
  * Reference values are sums of reference log-probs; they are normalised here the same way as the policy's.
  * DPO's implicit rewards are {@code β (s(y) - ref)}.
  */
 public final class DpoTokenLoss implements TokenLoss {
 
     /** Settings shared by every micro-batch. */
-    public record Settings(DpoLossType type, double beta, double labelSmoothing, boolean lengthNormalize) {
+    public record Settings(DpoLossType type, double beta, double labelSmoothing, boolean lengthNormalize,
+                           double rpoAlpha) {
     }
 
     private final Settings settings;
@@ -62,9 +67,12 @@ public final class DpoTokenLoss implements TokenLoss {
             double h = (sc - rc) - (sr - rr);
             loss += settings.type().value(h, settings.beta(), settings.labelSmoothing()) / stepPairs;
             double dh = settings.type().derivative(h, settings.beta(), settings.labelSmoothing()) / stepPairs;
-            grads.add(filled(chosen.length, dh * normalise(1.0, chosen.length)));
+            double nll = -sum(chosen) / Math.max(1, chosen.length);
+            loss += settings.rpoAlpha() * nll / stepPairs;
+            grads.add(filled(chosen.length, dh * normalise(1.0, chosen.length)
+                    - settings.rpoAlpha() / stepPairs / Math.max(1, chosen.length)));
             grads.add(filled(rejected.length, -dh * normalise(1.0, rejected.length)));
-            stats.add(settings.beta() * (sc - rc), settings.beta() * (sr - rr), sc, sr);
+            stats.add(settings.beta() * (sc - rc), settings.beta() * (sr - rr), sc, sr, nll);
         }
         for (float[] g : grads) {
             for (float v : g) {

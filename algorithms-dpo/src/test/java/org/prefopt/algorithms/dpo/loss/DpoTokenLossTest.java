@@ -39,7 +39,7 @@ class DpoTokenLossTest {
     @Test
     void summedLogprobsByHand() {
         DpoStats stats = new DpoStats();
-        LossGradients g = new DpoTokenLoss(new DpoTokenLoss.Settings(DpoLossType.SIGMOID, 0.5, 0, false),
+        LossGradients g = new DpoTokenLoss(new DpoTokenLoss.Settings(DpoLossType.SIGMOID, 0.5, 0, false, 0),
                 REF_CHOSEN, REF_REJECTED, 2, stats).evaluate(scores());
         assertEquals(0.8500663468165613, g.loss(), 1e-9);
         double dh1 = -0.08020532520615176;
@@ -58,9 +58,26 @@ class DpoTokenLossTest {
         assertEquals(-2.5, m.get("logps/rejected"), 1e-12);
     }
 
+    /** RPO adds the chosen completions' mean token NLL: (1.5 + 2) / 2 pairs = 1.75 at alpha 1. */
+    @Test
+    void rpoAddsTheChosenNegativeLogLikelihoodByHand() {
+        DpoStats stats = new DpoStats();
+        LossGradients g = new DpoTokenLoss(new DpoTokenLoss.Settings(DpoLossType.SIGMOID, 0.5, 0, false, 1.0),
+                REF_CHOSEN, REF_REJECTED, 2, stats).evaluate(scores());
+        assertEquals(0.8500663468165613 + 1.75, g.loss(), 1e-9);
+        double dh1 = -0.08020532520615176;
+        double dh2 = -0.18276464465750122;
+        assertEquals(dh1 - 0.25, g.logprobGradients().get(0)[0], 1e-7);
+        assertEquals(dh1 - 0.25, g.logprobGradients().get(0)[1], 1e-7);
+        assertEquals(-dh1, g.logprobGradients().get(1)[0], 1e-7);
+        assertEquals(dh2 - 0.5, g.logprobGradients().get(2)[0], 1e-7);
+        assertEquals(-dh2, g.logprobGradients().get(3)[1], 1e-7);
+        assertEquals(1.75, stats.metrics().get("nll_loss"), 1e-12);
+    }
+
     @Test
     void lengthNormalisedByHand() {
-        LossGradients g = new DpoTokenLoss(new DpoTokenLoss.Settings(DpoLossType.SIGMOID, 0.5, 0, true),
+        LossGradients g = new DpoTokenLoss(new DpoTokenLoss.Settings(DpoLossType.SIGMOID, 0.5, 0, true, 0),
                 REF_CHOSEN, REF_REJECTED, 2, new DpoStats()).evaluate(scores());
         assertEquals(0.8054739951475033, g.loss(), 1e-9);
         assertEquals(-0.09438516719953635 / 2, g.logprobGradients().get(0)[1], 1e-7);
@@ -72,7 +89,7 @@ class DpoTokenLossTest {
     @Test
     void stepPairCountScalesTheMicroBatchLoss() {
         // the same two pairs counted as 2 of a step of 8 pairs contribute a quarter of their mean
-        LossGradients g = new DpoTokenLoss(new DpoTokenLoss.Settings(DpoLossType.SIGMOID, 0.5, 0, false),
+        LossGradients g = new DpoTokenLoss(new DpoTokenLoss.Settings(DpoLossType.SIGMOID, 0.5, 0, false, 0),
                 REF_CHOSEN, REF_REJECTED, 8, new DpoStats()).evaluate(scores());
         assertEquals(0.8500663468165613 / 4, g.loss(), 1e-9);
     }
@@ -82,16 +99,18 @@ class DpoTokenLossTest {
         float h = 1f / 1024;
         for (DpoLossType type : DpoLossType.values()) {
             for (boolean normalise : new boolean[] {false, true}) {
+              for (double rpo : new double[] {0, 0.7}) {
                 DpoTokenLoss.Settings s = new DpoTokenLoss.Settings(type, 0.5,
-                        type.usesLabelSmoothing() ? 0.2 : 0, normalise);
+                        type.usesLabelSmoothing() ? 0.2 : 0, normalise, rpo);
                 LossGradients g = new DpoTokenLoss(s, REF_CHOSEN, REF_REJECTED, 2, new DpoStats()).evaluate(scores());
                 for (int i = 0; i < 4; i++) {
                     for (int t = 0; t < scores().get(i).logprobs().length; t++) {
                         double fd = (perturbed(s, i, t, h) - perturbed(s, i, t, -h)) / (2 * h);
                         assertEquals(fd, g.logprobGradients().get(i)[t], 1e-5,
-                                type + " normalise=" + normalise + " seq " + i + " token " + t);
+                                type + " normalise=" + normalise + " rpo=" + rpo + " seq " + i + " token " + t);
                     }
                 }
+              }
             }
         }
     }
@@ -109,7 +128,7 @@ class DpoTokenLossTest {
     void nonFiniteInputsPoisonTheGradients() {
         List<SequenceScores> xs = new ArrayList<>(scores());
         xs.set(3, new SequenceScores(new float[] {Float.NEGATIVE_INFINITY, -1}, null));
-        DpoTokenLoss loss = new DpoTokenLoss(new DpoTokenLoss.Settings(DpoLossType.IPO, 0.5, 0, true),
+        DpoTokenLoss loss = new DpoTokenLoss(new DpoTokenLoss.Settings(DpoLossType.IPO, 0.5, 0, true, 0),
                 REF_CHOSEN, REF_REJECTED, 2, new DpoStats());
         LossGradients g = loss.evaluate(xs);
         assertTrue(loss.nonFinite());
