@@ -45,6 +45,13 @@ public interface PolicyModel extends AutoCloseable {
      */
     void resetReference();
 
+    /**
+     * Trains at this constant learning rate from now on instead of the policy's own schedule (a stage's own rate,
+     * e.g. GRPO after SFT); {@code 0} returns to the schedule. Not part of the training state: the training loop sets
+     * it whenever it enters a stage, resumed or not.
+     */
+    void overrideLearningRate(double learningRate);
+
     /** Everything needed to resume training exactly: trainable weights, optimizer and schedule state, RNG. */
     void saveTrainingState(Path directory);
 

@@ -2,6 +2,7 @@ package org.prefopt.backends.djl;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,6 +64,21 @@ class PolicyTrainingTest {
     }
 
     /** Loss = Σ a·logp + Σ b·entropy with fixed random weights; its exact gradient vs central differences. */
+    @Test
+    void aStageRateOverridesTheScheduleUntilCleared() {
+        try (DjlPolicyModel p = Fixtures.policy("llama", 1e-2, null)) {
+            p.accumulateGradients(ONE, SFT, false);
+            assertEquals(1e-2, p.optimizerStep().learningRate(), 1e-15);
+            p.overrideLearningRate(1.5e-4);
+            p.accumulateGradients(ONE, SFT, false);
+            assertEquals(1.5e-4, p.optimizerStep().learningRate(), 1e-15);
+            p.overrideLearningRate(0);
+            p.accumulateGradients(ONE, SFT, false);
+            assertEquals(1e-2, p.optimizerStep().learningRate(), 1e-15);
+            assertThrows(IllegalArgumentException.class, () -> p.overrideLearningRate(-1));
+        }
+    }
+
     @Test
     void surrogateGradientMatchesFiniteDifferences() {
         Random rnd = new Random(3);

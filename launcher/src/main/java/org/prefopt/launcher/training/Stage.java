@@ -16,9 +16,10 @@ import org.prefopt.api.data.PromptSampler;
  * @param sampler   the stage's own sampler, or null to use the run's
  * @param resetReference when the stage starts (not on a resume inside it), make the current model the reference
  *                  ({@code PolicyModel.resetReference}); ignored for the first stage
+ * @param learningRate a constant learning rate for this stage, or 0 to follow the policy's own schedule
  */
 public record Stage(String name, Algorithm algorithm, int steps, List<Example> pool, PromptSampler sampler,
-                    boolean resetReference) {
+                    boolean resetReference, double learningRate) {
 
     public Stage {
         Objects.requireNonNull(name, "name");
@@ -26,10 +27,14 @@ public record Stage(String name, Algorithm algorithm, int steps, List<Example> p
         if (steps < 1) {
             throw new IllegalArgumentException("stage '" + name + "': steps must be at least 1 (got " + steps + ")");
         }
+        if (!(learningRate >= 0) || Double.isInfinite(learningRate)) {
+            throw new IllegalArgumentException("stage '" + name + "': learning-rate must be a finite number >= 0"
+                    + " (0 follows the policy's schedule); got " + learningRate);
+        }
         pool = pool == null ? null : List.copyOf(pool);
     }
 
     public static Stage of(String name, Algorithm algorithm, int steps) {
-        return new Stage(name, algorithm, steps, null, null, true);
+        return new Stage(name, algorithm, steps, null, null, true, 0);
     }
 }

@@ -123,6 +123,8 @@ public final class TrainingJob {
                 PromptSampler sampler = stage.sampler() != null ? stage.sampler() : setup.sampler();
                 List<Example> pool = stage.pool() != null ? stage.pool() : setup.pool();
                 sampler.initialize(pool, Seeds.derive(settings.seed(), Seeds.SAMPLER, s));
+                // set on every entry, resumed or not: the override is not part of the policy's saved state
+                setup.policy().overrideLearningRate(stage.learningRate());
                 if (resumeFrom != null && resumeFrom.state().stage() == s && done > stageStart) {
                     sampler.restoreState(resumeFrom.samplerState());
                     stage.algorithm().restoreState(resumeFrom.algorithmState());

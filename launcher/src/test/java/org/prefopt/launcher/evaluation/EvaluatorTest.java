@@ -118,6 +118,10 @@ class EvaluatorTest {
         }
 
         @Override
+        public void overrideLearningRate(double rate) {
+        }
+
+        @Override
         public void resetReference() {
         }
 

@@ -193,7 +193,7 @@ class TrainingJobTest {
         LoopHarness straight = new LoopHarness();
         straight.stages = n -> List.of(Stage.of("warm", new FakeAlgorithm(2, 2), 4),
                 Stage.of("main", new FakeAlgorithm(3, 4), 4),
-                new Stage("keep", new FakeAlgorithm(3, 4), n - 8, null, null, false));
+                new Stage("keep", new FakeAlgorithm(3, 4), n - 8, null, null, false, 0.25));
         new TrainingJob(straight.build(tmp.resolve("a"))).run();
         assertEquals(List.of(4L), straight.lastPolicy.referenceResets(), "reset after the 4 updates of 'warm' only");
 
@@ -201,7 +201,7 @@ class TrainingJobTest {
         crashing.checkpointEvery = 3;
         crashing.stages = n -> List.of(Stage.of("warm", new FakeAlgorithm(2, 2), 4),
                 Stage.of("main", new FakeAlgorithm(3, 4, Set.of(), crashAt), 4),
-                new Stage("keep", new FakeAlgorithm(3, 4), n - 8, null, null, false));
+                new Stage("keep", new FakeAlgorithm(3, 4), n - 8, null, null, false, 0.25));
         Path b = tmp.resolve("b");
         assertThrows(FakeAlgorithm.Crash.class, () -> new TrainingJob(crashing.build(b)).run());
         assertEquals(List.of(4L), crashing.lastPolicy.referenceResets());
@@ -211,6 +211,9 @@ class TrainingJobTest {
         resumed.stages = straight.stages;
         new TrainingJob(resumed.build(b)).resume();
         assertEquals(crashAt == 7 ? List.of() : List.of(4L), resumed.lastPolicy.referenceResets());
+        assertEquals(List.of(0.0, 0.0, 0.25), straight.lastPolicy.rateOverrides(), "each stage sets its own rate");
+        assertEquals(crashAt == 7 ? List.of(0.0, 0.25) : List.of(0.0, 0.0, 0.25),
+                resumed.lastPolicy.rateOverrides(), "a resumed run sets the rate of the stage it resumes in");
         assertEquals(LoopHarness.comparable(tmp.resolve("a")), LoopHarness.comparable(b));
     }
 

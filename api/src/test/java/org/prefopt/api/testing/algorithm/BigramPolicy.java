@@ -235,6 +235,11 @@ public final class BigramPolicy implements PolicyModel {
     }
 
     @Override
+    public void overrideLearningRate(double rate) {
+        throw new UnsupportedOperationException("not needed by the algorithm tests");
+    }
+
+    @Override
     public void resetReference() {
         for (int i = 0; i < VOCAB; i++) {
             System.arraycopy(theta[i], 0, reference[i], 0, VOCAB);

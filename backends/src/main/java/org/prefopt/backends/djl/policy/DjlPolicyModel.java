@@ -245,6 +245,11 @@ public final class DjlPolicyModel implements PolicyModel {
     }
 
     @Override
+    public void overrideLearningRate(double learningRate) {
+        optimizer.overrideLearningRate(learningRate);
+    }
+
+    @Override
     public void saveTrainingState(Path directory) {
         writeAtomically(directory, tmp -> {
             Map<String, TensorData> t = new LinkedHashMap<>();

@@ -25,6 +25,7 @@ public final class AdamW {
     private final NDManager manager;
     private long step;
     private long skipped;
+    private double override;
 
     public AdamW(OptimizerSettings settings, Map<String, NDArray> params, NDManager manager) {
         this.settings = settings;
@@ -71,8 +72,16 @@ public final class AdamW {
         }
     }
 
+    /** A constant rate that replaces the schedule while it is {@code > 0}. */
+    public void overrideLearningRate(double learningRate) {
+        if (!(learningRate >= 0) || Double.isInfinite(learningRate)) {
+            throw new IllegalArgumentException("learning rate must be finite and >= 0 (got " + learningRate + ")");
+        }
+        this.override = learningRate;
+    }
+
     public double currentLearningRate() {
-        return settings.learningRate() * settings.schedule().factor(step);
+        return override > 0 ? override : settings.learningRate() * settings.schedule().factor(step);
     }
 
     public OptimizerStepResult step() {

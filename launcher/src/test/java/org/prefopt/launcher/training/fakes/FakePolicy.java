@@ -45,6 +45,7 @@ public final class FakePolicy implements PolicyModel {
     private final Map<String, double[]> grads = new TreeMap<>();
     private long updates;
     private final List<Long> referenceResets = new ArrayList<>();
+    private final List<Double> rateOverrides = new ArrayList<>();
 
     public FakePolicy(double learningRate) {
         this.learningRate = learningRate;
@@ -62,6 +63,16 @@ public final class FakePolicy implements PolicyModel {
     @Override
     public void resetReference() {
         referenceResets.add(updates);
+    }
+
+    /** The learning rates set with {@link #overrideLearningRate}, in order. */
+    public List<Double> rateOverrides() {
+        return rateOverrides;
+    }
+
+    @Override
+    public void overrideLearningRate(double rate) {
+        rateOverrides.add(rate);
     }
 
     public Map<String, double[]> logits() {
