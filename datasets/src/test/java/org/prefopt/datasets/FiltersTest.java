@@ -9,13 +9,18 @@ import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.prefopt.api.data.DatasetFilter;
 import org.prefopt.api.data.Example;
+import org.prefopt.api.model.PolicyModel;
+import org.prefopt.api.model.TextTokenizer;
+import org.prefopt.api.testing.algorithm.BigramPolicy;
 import org.prefopt.datasets.filter.DifficultyFilter;
 import org.prefopt.datasets.filter.IdsFilter;
 import org.prefopt.datasets.filter.LengthFilter;
 import org.prefopt.datasets.filter.NumericAnswerFilter;
 import org.prefopt.datasets.filter.SubjectFilter;
 import org.prefopt.datasets.numeric.NumericAnswer.Kind;
+import org.prefopt.datasets.plugin.DatasetsPlugin;
 
 class FiltersTest {
 
@@ -92,10 +97,72 @@ class FiltersTest {
 
     @Test
     void length() {
-        assertEquals(List.of("a", "b", "e", "f", "g", "h", "i", "j", "u"), ids(new LengthFilter(0, 4).apply(pool)));
-        assertEquals(List.of("c", "d"), ids(new LengthFilter(5, 0).apply(pool)));
+        assertEquals(List.of("a", "b", "e", "f", "g", "h", "i", "j", "u"), ids(LengthFilter.chars(0, 4).apply(pool)));
+        assertEquals(List.of("c", "d"), ids(LengthFilter.chars(5, 0).apply(pool)));
         // Code points, not UTF-16 units: one emoji is one character.
         Example emoji = Fixtures.example("x", "\uD83D\uDE00\uD83D\uDE00", "1", 1, null);
-        assertEquals(1, new LengthFilter(0, 2).apply(List.of(emoji)).size());
+        assertEquals(1, LengthFilter.chars(0, 2).apply(List.of(emoji)).size());
+    }
+
+    /** In tokens: a whitespace tokenizer here; through the plugin, the run's policy tokenizer (injected). */
+    @Test
+    void lengthInTokens() {
+        TextTokenizer words = new TextTokenizer() {
+            @Override
+            public int[] encode(String text) {
+                return new int[text.isBlank() ? 0 : text.strip().split("\\s+").length];
+            }
+
+            @Override
+            public String decode(int[] ids, boolean skipSpecialTokens) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public java.util.Set<Integer> eosTokenIds() {
+                return java.util.Set.of();
+            }
+
+            @Override
+            public int vocabSize() {
+                return 0;
+            }
+
+            @Override
+            public java.util.OptionalInt padTokenId() {
+                return java.util.OptionalInt.empty();
+            }
+
+            @Override
+            public boolean hasChatTemplate() {
+                return false;
+            }
+
+            @Override
+            public String applyChatTemplate(List<org.prefopt.api.model.ChatMessage> messages,
+                                            boolean addGenerationPrompt) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        List<Example> prompts = List.of(Fixtures.example("one", "seven", "1", 1, null),
+                Fixtures.example("three", "what is  two?", "1", 1, null),
+                Fixtures.example("five", "a b c d e", "1", 1, null));
+        LengthFilter f = LengthFilter.tokens(2, 4, words);
+        assertEquals(List.of("three"), ids(f.apply(prompts)));
+        assertEquals("length[2..4 tokens]", f.describe());
+    }
+
+    @Test
+    void lengthInTokensUsesThePolicyTokenizerThroughInjection() {
+        var factory = new DatasetsPlugin().factories().stream().filter(c -> c.name().equals("length")).findFirst()
+                .orElseThrow();
+        com.typesafe.config.Config options = com.typesafe.config.ConfigFactory.parseString(
+                "min-chars = 0, max-chars = 0, min-tokens = 0, max-tokens = 3");
+        DatasetFilter filter = com.google.inject.Guice.createInjector(factory.module(options),
+                binder -> binder.bind(PolicyModel.class).toInstance(new BigramPolicy(0.1, null)))
+                .getInstance(DatasetFilter.class);
+        // the digit tokenizer: one token per digit
+        assertEquals(List.of("short"), ids(filter.apply(List.of(Fixtures.example("short", "123", "1", 1, null),
+                Fixtures.example("long", "1234", "1", 1, null)))));
     }
 }

@@ -14,7 +14,6 @@ import org.prefopt.api.plugin.Slot;
 import org.prefopt.datasets.filter.DifficultyFilter;
 import org.prefopt.datasets.filter.HeldOutFilter;
 import org.prefopt.datasets.filter.IdsFilter;
-import org.prefopt.datasets.filter.LengthFilter;
 import org.prefopt.datasets.filter.NumericAnswerFilter;
 import org.prefopt.datasets.filter.SubjectFilter;
 import org.prefopt.datasets.gsm8k.Gsm8kRecords;
@@ -112,16 +111,7 @@ public final class DatasetsPlugin implements Plugin {
                                 p.add(o, "side", e.getMessage());
                             }
                         }),
-                new SimpleFactory<>(Slot.FILTER, "length",
-                        "keep prompts within a length range in characters",
-                        o -> new LengthFilter(o.getInt("min-chars"), o.getInt("max-chars")),
-                        (o, p) -> {
-                            p.requireRange(o, "min-chars", 0L, Integer.MAX_VALUE);
-                            p.requireRange(o, "max-chars", 0L, Integer.MAX_VALUE);
-                            if (o.getInt("max-chars") > 0 && o.getInt("min-chars") > o.getInt("max-chars")) {
-                                p.add(o, "min-chars", "must not exceed max-chars");
-                            }
-                        }),
+                new LengthFilterFactory(),
 
                 new SimpleFactory<>(Slot.SAMPLER, "uniform",
                         "seeded epoch-based shuffling without replacement",
