@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's main job, run as a user runs it: the tiny policy on synthetic graded arithmetic, an SFT warm start
- * then GRPO. GRPO must measurably raise the reward of the policy's own samples, and the held-out sampled accuracy
+ * {@code examples/tiny/grpo.conf} (one run of the README's study) through the distribution: the tiny policy on
+ * synthetic graded arithmetic, an SFT warm start then GRPO. GRPO must measurably raise the reward of the policy's own samples, and the held-out sampled accuracy
  * must not fall.
  */
 class GrpoEndToEndIT {
