@@ -15,6 +15,7 @@ import org.prefopt.api.reward.RewardFunction;
 import org.prefopt.launcher.assembly.RunAssembly;
 import org.prefopt.launcher.cli.RunHandler;
 import org.prefopt.launcher.evaluation.EvalSet;
+import org.prefopt.launcher.evaluation.EvalSummaryReader;
 import org.prefopt.launcher.evaluation.EvalSettings;
 import org.prefopt.launcher.training.BarProgress;
 import org.prefopt.launcher.training.NonFiniteStepException;
@@ -43,7 +44,8 @@ public final class TrainingRunHandler implements RunHandler {
             LOG.info("run finished: steps {}..{}{}, last checkpoint {}", outcome.firstStep(), outcome.lastStep(),
                     outcome.skippedSteps().isEmpty() ? "" : ", skipped steps " + outcome.skippedSteps(),
                     outcome.lastCheckpoint());
-            System.out.print(EvalTable.render(outcome.evaluations()));
+            // from the files: a resumed or forked run shows the evaluations of its earlier steps too
+            System.out.print(EvalTable.render(EvalSummaryReader.readAll(runDir)));
             System.out.println("run directory: " + runDir.toAbsolutePath());
             return 0;
         } catch (NonFiniteStepException e) {
