@@ -16,6 +16,7 @@ import org.prefopt.launcher.assembly.RunAssembly;
 import org.prefopt.launcher.cli.RunHandler;
 import org.prefopt.launcher.evaluation.EvalSet;
 import org.prefopt.launcher.evaluation.EvalSummaryReader;
+import org.prefopt.launcher.report.RunReport;
 import org.prefopt.launcher.evaluation.EvalSettings;
 import org.prefopt.launcher.training.BarProgress;
 import org.prefopt.launcher.training.NonFiniteStepException;
@@ -46,6 +47,12 @@ public final class TrainingRunHandler implements RunHandler {
                     outcome.lastCheckpoint());
             // from the files: a resumed or forked run shows the evaluations of its earlier steps too
             System.out.print(EvalTable.render(EvalSummaryReader.readAll(runDir)));
+            try {
+                System.out.println("report: " + RunReport.write(runDir).toAbsolutePath());
+            } catch (RuntimeException e) {
+                // the training is done and saved; a report can be rebuilt with prefopt report
+                LOG.warn("writing the report failed ({}); rebuild it with: prefopt report {}", e.getMessage(), runDir);
+            }
             System.out.println("run directory: " + runDir.toAbsolutePath());
             return 0;
         } catch (NonFiniteStepException e) {

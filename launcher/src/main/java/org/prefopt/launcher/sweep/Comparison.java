@@ -167,37 +167,48 @@ public final class Comparison {
                 && r.variant().grid().equals(o.variant().grid())).findFirst().orElse(null);
     }
 
+    /** What the tables show; {@code %s} is the compare-to variant. */
+    public static final String LEGEND = "Greedy pass@1 on each eval set at each variant's last evaluation, with 95%"
+            + " Wilson intervals; Δ is the difference from '%s' (same grid cell) with a 95% Newcombe interval"
+            + " (* = the interval excludes 0). Steps: trained by the variant itself (after its fork) / in total.";
+
+    /** The comparison table of one eval set, header row first. */
+    public List<List<String>> table(String set) {
+        List<Row> rows = rows(set);
+        Set<String> tiers = new LinkedHashSet<>();
+        rows.forEach(r -> tiers.addAll(r.tiers().keySet()));
+        List<List<String>> table = new ArrayList<>();
+        List<String> header = new ArrayList<>(List.of("variant", "steps", "wall time", "overall"));
+        tiers.forEach(t -> header.add("tier " + t));
+        header.add("sampled mean@k");
+        header.add("Δ overall vs " + spec.compareTo());
+        table.add(header);
+        for (Row r : rows) {
+            List<String> cells = new ArrayList<>();
+            cells.add(r.label() + (VariantState.DONE.equals(r.status()) ? "" : " (" + r.status() + ")"));
+            cells.add(r.ownSteps() + " / " + r.steps());
+            cells.add(formatWall(r.wallSeconds()));
+            cells.add(cell(r.overall()));
+            tiers.forEach(t -> cells.add(cell(r.tiers().get(t))));
+            cells.add(r.meanAtK());
+            cells.add(r.delta() == null ? "" : String.format(Locale.ROOT, "%+.1f [%+.1f, %+.1f]%s",
+                    100 * r.delta().difference(), 100 * r.delta().low(), 100 * r.delta().high(),
+                    r.delta().significant() ? " *" : ""));
+            table.add(cells);
+        }
+        return table;
+    }
+
     /** The comparison as Markdown: one table per eval set. */
     public String markdown() {
         StringBuilder out = new StringBuilder();
         out.append("# Sweep ").append(spec.name()).append("\n\n");
-        out.append("Greedy pass@1 on each eval set at each variant's last evaluation, with 95% Wilson intervals;"
-                + " Δ is the difference from '").append(spec.compareTo()).append("' (same grid cell) with a 95%"
-                + " Newcombe interval (* = the interval excludes 0). Steps: trained by the variant itself (after"
-                + " its fork) / in total.\n\n");
+        out.append(LEGEND.replace("%s", spec.compareTo())).append("\n\n");
         for (String set : sets()) {
-            List<Row> rows = rows(set);
-            Set<String> tiers = new LinkedHashSet<>();
-            rows.forEach(r -> tiers.addAll(r.tiers().keySet()));
             out.append("## eval set ").append(set).append("\n\n");
-            List<String> header = new ArrayList<>(List.of("variant", "steps", "wall time", "overall"));
-            tiers.forEach(t -> header.add("tier " + t));
-            header.add("sampled mean@k");
-            header.add("Δ overall vs " + spec.compareTo());
-            out.append(row(header)).append(row(header.stream().map(h -> "---").toList()));
-            for (Row r : rows) {
-                List<String> cells = new ArrayList<>();
-                cells.add(r.label() + (VariantState.DONE.equals(r.status()) ? "" : " (" + r.status() + ")"));
-                cells.add(r.ownSteps() + " / " + r.steps());
-                cells.add(formatWall(r.wallSeconds()));
-                cells.add(cell(r.overall()));
-                tiers.forEach(t -> cells.add(cell(r.tiers().get(t))));
-                cells.add(r.meanAtK());
-                cells.add(r.delta() == null ? "" : String.format(Locale.ROOT, "%+.1f [%+.1f, %+.1f]%s",
-                        100 * r.delta().difference(), 100 * r.delta().low(), 100 * r.delta().high(),
-                        r.delta().significant() ? " *" : ""));
-                out.append(row(cells));
-            }
+            List<List<String>> table = table(set);
+            out.append(row(table.get(0))).append(row(table.get(0).stream().map(h -> "---").toList()));
+            table.subList(1, table.size()).forEach(r -> out.append(row(r)));
             out.append('\n');
         }
         if (sets().isEmpty()) {
