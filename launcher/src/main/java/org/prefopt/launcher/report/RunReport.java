@@ -72,21 +72,13 @@ public final class RunReport {
 
         page.heading("Training");
         if (metrics.has("reward")) {
-            double[][] r = metrics.series("reward");
-            Charts.line(out.resolve("reward.png"), "Mean reward of the policy's own samples", "step", "reward",
-                    List.of(new Charts.Line("reward", r[0], r[1], null, false),
-                            new Charts.Line("moving average (" + SMOOTHING + " steps)", r[0],
-                                    MetricsFile.movingAverage(r[1], SMOOTHING), null, false)));
+            smoothed(out.resolve("reward.png"), "Mean reward of the policy's own samples", metrics, "reward");
             page.image("reward.png", "training reward per step");
             page.paragraph(String.format(Locale.ROOT, "Mean reward of the last 50 steps with a reward: %.3f.",
                     metrics.meanOfLast("reward", 50)));
         }
         if (metrics.has("loss")) {
-            double[][] l = metrics.series("loss");
-            Charts.line(out.resolve("loss.png"), "Training loss", "step", "loss",
-                    List.of(new Charts.Line("loss", l[0], l[1], null, false),
-                            new Charts.Line("moving average (" + SMOOTHING + " steps)", l[0],
-                                    MetricsFile.movingAverage(l[1], SMOOTHING), null, false)));
+            smoothed(out.resolve("loss.png"), "Training loss", metrics, "loss");
             page.image("loss.png", "training loss per step");
         }
         if (metrics.has("completions/mean_length")) {
@@ -133,6 +125,14 @@ public final class RunReport {
         md.append("\n\n").append(EvalTable.render(evals));
         AtomicFiles.write(out.resolve(MARKDOWN), md.toString().getBytes(StandardCharsets.UTF_8));
         return out.resolve(HTML);
+    }
+
+    /** A per-step metric with its trailing moving average. */
+    private static void smoothed(Path png, String title, MetricsFile metrics, String metric) {
+        double[][] v = metrics.series(metric);
+        Charts.line(png, title, "step", metric, List.of(new Charts.Line(metric, v[0], v[1], null, false),
+                new Charts.Line("moving average (" + SMOOTHING + " steps)", v[0],
+                        MetricsFile.movingAverage(v[1], SMOOTHING), null, false)));
     }
 
     private static void accuracyCurve(Path png, String set, List<EvalSummary> evals) {
