@@ -15,7 +15,11 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.prefopt.launcher.training.AtomicFiles;
 
-/** PNG charts for reports (XChart), each with a title, axis titles and a legend, written atomically. */
+/**
+ * PNG charts for reports (XChart), each with a title, axis titles and a legend, written atomically. XChart puts a
+ * tick at every n-th point when all x values are equally spaced (crowded labels for per-step series); plots of
+ * per-step metrics therefore add their centred moving average, whose x values are not, and get round ticks.
+ */
 public final class Charts {
 
     public static final int WIDTH = 800;

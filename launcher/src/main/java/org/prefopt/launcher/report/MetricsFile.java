@@ -105,6 +105,11 @@ public final class MetricsFile {
         return out;
     }
 
+    /** Where each trailing mean of {@link #movingAverage} belongs: the mean step of its window. */
+    public static double[] movingAverageCentres(double[] x, int window) {
+        return movingAverage(x, window);
+    }
+
     /** Mean of the last {@code n} values of a metric, or NaN when absent. */
     public double meanOfLast(String metric, int n) {
         double[] y = series(metric)[1];

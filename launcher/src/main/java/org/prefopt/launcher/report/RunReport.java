@@ -82,9 +82,7 @@ public final class RunReport {
             page.image("loss.png", "training loss per step");
         }
         if (metrics.has("completions/mean_length")) {
-            double[][] len = metrics.series("completions/mean_length");
-            Charts.line(out.resolve("length.png"), "Mean completion length (tokens)", "step", "tokens",
-                    List.of(new Charts.Line("mean length", len[0], len[1], null, false)));
+            smoothed(out.resolve("length.png"), "Mean completion length (tokens)", metrics, "completions/mean_length");
             page.image("length.png", "mean completion length per step");
         }
         if (metrics.has("rewards/margins")) {
@@ -131,8 +129,9 @@ public final class RunReport {
     private static void smoothed(Path png, String title, MetricsFile metrics, String metric) {
         double[][] v = metrics.series(metric);
         Charts.line(png, title, "step", metric, List.of(new Charts.Line(metric, v[0], v[1], null, false),
-                new Charts.Line("moving average (" + SMOOTHING + " steps)", v[0],
-                        MetricsFile.movingAverage(v[1], SMOOTHING), null, false)));
+                new Charts.Line("moving average (" + SMOOTHING + " steps)",
+                        MetricsFile.movingAverageCentres(v[0], SMOOTHING), MetricsFile.movingAverage(v[1], SMOOTHING),
+                        null, false)));
     }
 
     private static void accuracyCurve(Path png, String set, List<EvalSummary> evals) {
