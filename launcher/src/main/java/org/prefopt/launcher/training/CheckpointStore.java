@@ -105,6 +105,11 @@ public final class CheckpointStore {
         } catch (IOException | RuntimeException e) {
             AtomicFiles.deleteTree(tmp);
             throw new IllegalStateException("cannot write checkpoint " + target + ": " + e.getMessage(), e);
+        } catch (Error e) {
+            // out of memory half-way through the policy's state: drop the partial copy (no new allocation of
+            // note) and let the error stop the run; the previous checkpoint is untouched
+            AtomicFiles.deleteTree(tmp);
+            throw e;
         }
         applyRetention();
         return target;

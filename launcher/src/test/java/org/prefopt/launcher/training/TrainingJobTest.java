@@ -217,6 +217,32 @@ class TrainingJobTest {
         assertEquals(LoopHarness.comparable(tmp.resolve("a")), LoopHarness.comparable(b));
     }
 
+    /**
+     * Out of memory in the middle of writing a checkpoint (the policy's state half written): the run stops, the
+     * previous checkpoint stays complete and is what a resume continues from, and the result matches an
+     * uninterrupted run.
+     */
+    @Test
+    void outOfMemoryWhileCheckpointingLeavesTheLastGoodCheckpoint() throws Exception {
+        LoopHarness straight = new LoopHarness();
+        Path a = tmp.resolve("a");
+        new TrainingJob(straight.build(a)).run();
+
+        LoopHarness failing = new LoopHarness();
+        Path b = tmp.resolve("b");
+        TrainingSetup setup = failing.build(b);
+        failing.lastPolicy.outOfMemoryWhileSavingAtUpdate = 6;
+        assertThrows(OutOfMemoryError.class, () -> new TrainingJob(setup).run());
+        assertEquals(Set.of("step-2", "step-4", "latest"), LoopHarness.checkpointNames(b).stream()
+                .filter(n -> !n.startsWith(".")).collect(java.util.stream.Collectors.toSet()));
+        assertTrue(LoopHarness.checkpointNames(b).stream().noneMatch(n -> n.startsWith(".tmp")),
+                "the half-written checkpoint is removed");
+
+        LoopHarness resumed = new LoopHarness();
+        new TrainingJob(resumed.build(b)).resume();
+        assertEquals(LoopHarness.comparable(a), LoopHarness.comparable(b));
+    }
+
     @Test
     void resumeWithoutAnyCheckpointStartsOver() throws Exception {
         LoopHarness straight = new LoopHarness();

@@ -46,6 +46,8 @@ public final class FakePolicy implements PolicyModel {
     private long updates;
     private final List<Long> referenceResets = new ArrayList<>();
     private final List<Double> rateOverrides = new ArrayList<>();
+    /** When set, saving the training state after this many updates runs out of memory half-way. */
+    public long outOfMemoryWhileSavingAtUpdate = -1;
 
     public FakePolicy(double learningRate) {
         this.learningRate = learningRate;
@@ -246,6 +248,10 @@ public final class FakePolicy implements PolicyModel {
         try {
             Files.createDirectories(directory);
             JSON.writeValue(directory.resolve("logits.json").toFile(), logits);
+            if (outOfMemoryWhileSavingAtUpdate == updates) {
+                // as a large model can: half of the state written, then the allocation of the rest fails
+                throw new OutOfMemoryError("fake: out of memory while saving the training state");
+            }
             Files.writeString(directory.resolve("updates.txt"), Long.toString(updates));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
