@@ -97,8 +97,9 @@ public final class GrpoAlgorithm implements Algorithm {
                 if (c.length() == 0 || masked) {
                     continue; // contributes nothing to the loss but still counts in N
                 }
-                items.add(new Item(new TokenSequence(group.promptTokens(), c.tokens()), advantages.get(gi)[j],
-                        c.length()));
+                // scored at the sampling temperature: the loss is then on-policy (as TRL's logits / temperature)
+                items.add(new Item(new TokenSequence(group.promptTokens(), c.tokens(), context.samplingTemperature()),
+                        advantages.get(gi)[j], c.length()));
                 numTokens += group.promptTokens().length + c.length();
             }
         }

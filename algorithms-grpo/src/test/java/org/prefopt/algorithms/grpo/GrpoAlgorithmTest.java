@@ -111,6 +111,7 @@ class GrpoAlgorithmTest {
         StepContext context = mock(StepContext.class);
         when(context.policy()).thenReturn(policy);
         when(context.step()).thenReturn(1);
+        when(context.samplingTemperature()).thenReturn(1.0);
         Example e = FakeStepContext.example("p", "1", null, null);
         when(context.nextPrompts(anyInt())).thenAnswer(inv -> {
             List<Example> xs = new ArrayList<>();
@@ -233,6 +234,17 @@ class GrpoAlgorithmTest {
         StepResult r = grpo(Map.of()).step(toyTask(noKl));
         assertEquals(0, noKl.referenceScoredSequences);
         assertFalse(r.metrics().containsKey("kl"));
+    }
+
+    /** Rollouts sampled at temperature T are scored at T (on-policy), as TRL divides the logits by T. */
+    @Test
+    void completionsAreScoredAtTheSamplingTemperature() {
+        BigramPolicy policy = new BigramPolicy(1.0, null);
+        StepContext context = fixedContext(policy, List.of(List.of(disagreeing(), disagreeing())));
+        when(context.samplingTemperature()).thenReturn(0.6);
+        grpo(Map.of("zero-std-groups", "keep")).step(context);
+        assertTrue(!policy.accumulated.isEmpty());
+        assertTrue(policy.accumulated.stream().allMatch(s -> s.temperature() == 0.6), "scored at 0.6");
     }
 
     @Test

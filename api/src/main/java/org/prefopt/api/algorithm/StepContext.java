@@ -31,6 +31,11 @@ public interface StepContext {
     /** Generates {@code completionsPerPrompt} completions per prompt with the run's generation settings. */
     List<CompletionGroup> generate(List<Example> prompts, int completionsPerPrompt);
 
+    /** The temperature {@link #generate} samples at (score its completions at the same temperature). */
+    default double samplingTemperature() {
+        return 1.0;
+    }
+
     /**
      * Scores all completions with the run's weighted rewards (in parallel) and reports the outcome to the
      * sampler. {@code groups} aligns with {@code prompts}.

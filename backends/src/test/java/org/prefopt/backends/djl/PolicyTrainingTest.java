@@ -63,7 +63,6 @@ class PolicyTrainingTest {
         }
     }
 
-    /** Loss = Σ a·logp + Σ b·entropy with fixed random weights; its exact gradient vs central differences. */
     @Test
     void aStageRateOverridesTheScheduleUntilCleared() {
         try (DjlPolicyModel p = Fixtures.policy("llama", 1e-2, null)) {
@@ -79,11 +78,43 @@ class PolicyTrainingTest {
         }
     }
 
+    /** Scores at a sampling temperature are the log-softmax of logits / temperature, at every completion token. */
+    @Test
+    void scoresAtATemperatureAreTheLogSoftmaxOfScaledLogits() {
+        int[] prompt = {1, 5, 9};
+        int[] completion = {3, 7, 11, 2};
+        try (DjlPolicyModel p = Fixtures.policy("qwen2", 1e-3, null)) {
+            int[] full = {1, 5, 9, 3, 7, 11, 2};
+            float[] logits = p.logits(new int[][] {full}, ScoringMode.POLICY);
+            int vocab = logits.length / full.length;
+            for (double temperature : new double[] {1.0, 0.6, 1.7}) {
+                float[] lp = p.score(List.of(new TokenSequence(prompt, completion, temperature)), ScoringMode.POLICY,
+                        false).get(0).logprobs();
+                for (int j = 0; j < completion.length; j++) {
+                    int pos = prompt.length - 1 + j; // the position that predicts completion token j
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int v = 0; v < vocab; v++) {
+                        max = Math.max(max, logits[pos * vocab + v] / temperature);
+                    }
+                    double z = 0;
+                    for (int v = 0; v < vocab; v++) {
+                        z += Math.exp(logits[pos * vocab + v] / temperature - max);
+                    }
+                    double expected = logits[pos * vocab + completion[j]] / temperature - max - Math.log(z);
+                    assertEquals(expected, lp[j], 1e-4, "T=" + temperature + " token " + j);
+                }
+            }
+        }
+    }
+
+    /** Loss = Σ a·logp + Σ b·entropy with fixed random weights; its exact gradient vs central differences. */
     @Test
     void surrogateGradientMatchesFiniteDifferences() {
+      for (double temperature : new double[] {1.0, 0.7}) {
         Random rnd = new Random(3);
-        List<TokenSequence> seqs = List.of(new TokenSequence(new int[] {1, 5, 9}, new int[] {3, 7, 11, 2}),
-                new TokenSequence(new int[] {4, 8, 15, 16, 23}, new int[] {6, 1}));
+        List<TokenSequence> seqs = List.of(
+                new TokenSequence(new int[] {1, 5, 9}, new int[] {3, 7, 11, 2}, temperature),
+                new TokenSequence(new int[] {4, 8, 15, 16, 23}, new int[] {6, 1}, temperature));
         float[][] a = {{0.3f, -0.7f, 0.2f, 0.5f}, {-0.4f, 0.9f}};
         float[][] b = {{0.2f, 0.1f, -0.3f, 0.4f}, {0.6f, -0.2f}};
         TokenLoss loss = scores -> {
@@ -133,10 +164,11 @@ class PolicyTrainingTest {
                     }
                 }
                 assertTrue(checked >= 6, "checked " + checked);
-                System.out.printf("gradient check (%s): %d entries, worst relative error %.2e%n",
-                        useLora ? "lora" : "full", checked, worst);
+                System.out.printf("gradient check (%s, T=%.1f): %d entries, worst relative error %.2e%n",
+                        useLora ? "lora" : "full", temperature, checked, worst);
             }
         }
+      }
     }
 
     /** The memory-saving path (chunked output layer, recomputed in backward) gives the same scores and gradients. */

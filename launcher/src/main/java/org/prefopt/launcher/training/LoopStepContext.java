@@ -78,6 +78,13 @@ final class LoopStepContext implements StepContext {
     }
 
     @Override
+    @Override
+    public double samplingTemperature() {
+        // greedy decoding has no temperature; its completions are scored under the model itself
+        return sampling.greedy() ? 1.0 : sampling.temperature();
+    }
+
+    @Override
     public List<CompletionGroup> generate(List<Example> examples, int completionsPerPrompt) {
         long t0 = System.nanoTime();
         List<GenerationRequest> requests = new ArrayList<>(examples.size());

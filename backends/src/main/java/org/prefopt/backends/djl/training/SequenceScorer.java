@@ -43,7 +43,9 @@ public final class SequenceScorer {
         this.chunkTokens = chunkTokens;
     }
 
-    private record Prepared(Batch batch, int width, long[] targets, int[] completionLengths) {
+    /** @param inverseTemperatures 1 / temperature per row, or null when every sequence is at temperature 1 */
+    private record Prepared(Batch batch, int width, long[] targets, int[] completionLengths,
+                            float[] inverseTemperatures) {
     }
 
     private Prepared prepare(NDManager m, List<TokenSequence> seqs) {
@@ -69,7 +71,17 @@ public final class SequenceScorer {
                 targets[i * width + width - c.length + j] = c[j];
             }
         }
-        return new Prepared(Batch.leftPadded(m, full), width, targets, comp);
+        float[] inv = null;
+        for (int i = 0; i < seqs.size(); i++) {
+            if (seqs.get(i).temperature() != 1.0) {
+                inv = new float[seqs.size()];
+                for (int k = 0; k < inv.length; k++) {
+                    inv[k] = (float) (1.0 / seqs.get(k).temperature());
+                }
+                break;
+            }
+        }
+        return new Prepared(Batch.leftPadded(m, full), width, targets, comp, inv);
     }
 
     /** Hidden states that predict the completion tokens: (batch, width, hidden), completions right-aligned. */
@@ -93,7 +105,7 @@ public final class SequenceScorer {
             Prepared p = prepare(m, seqs);
             NDArray hs = predictorStates(decoder.forward(w, lora, false, p.batch(), null), p);
             NDArray targets = NdTensors.owned(m.create(p.targets(), new Shape(seqs.size(), p.width())));
-            HeadPass head = headForward(w, hs, targets, withEntropy, false);
+            HeadPass head = headForward(w, hs, targets, inverseTemperatures(m, p), withEntropy, false);
             return unpack(p, head.tokenLogp.toFloatArray(), withEntropy ? head.entropy.toFloatArray() : null);
         }
     }
@@ -104,8 +116,20 @@ public final class SequenceScorer {
         List<NDArray> logpChunks = new ArrayList<>();
     }
 
-    private HeadPass headForward(Map<String, NDArray> w, NDArray hs, NDArray targets, boolean withEntropy,
-                                 boolean keep) {
+    /** (rows, 1, 1) factors that turn logits into logits / temperature, or null at temperature 1. */
+    private static NDArray inverseTemperatures(NDManager m, Prepared p) {
+        float[] inv = p.inverseTemperatures();
+        return inv == null ? null : NdTensors.owned(m.create(inv, new Shape(inv.length, 1, 1)));
+    }
+
+    /** Float32 log-softmax of {@code logits / temperature} for a chunk of hidden states. */
+    private static NDArray logProbs(NDArray h, NDArray head, NDArray invT) {
+        NDArray logits = Linear.linear(h, head, null).singletonOrThrow().toType(DataType.FLOAT32, false);
+        return (invT == null ? logits : logits.mul(invT)).logSoftmax(-1);
+    }
+
+    private HeadPass headForward(Map<String, NDArray> w, NDArray hs, NDArray targets, NDArray invT,
+                                 boolean withEntropy, boolean keep) {
         int rows = (int) hs.getShape().get(0);
         int width = (int) hs.getShape().get(1);
         int step = chunkWidth(rows, width);
@@ -116,8 +140,7 @@ public final class SequenceScorer {
         for (int s = 0; s < width; s += step) {
             int e = Math.min(width, s + step);
             NDArray h = hs.get(":, " + s + ":" + e + ", :");
-            NDArray logp = Linear.linear(h, head, null).singletonOrThrow().toType(DataType.FLOAT32, false)
-                    .logSoftmax(-1);
+            NDArray logp = logProbs(h, head, invT);
             tok.add(logp.gather(targets.get(":, " + s + ":" + e).expandDims(-1), -1).squeeze(-1));
             if (withEntropy) {
                 ent.add(logp.exp().mul(logp).sum(new int[] {-1}).neg());
@@ -173,7 +196,8 @@ public final class SequenceScorer {
             boolean keep = chunkTokens <= 0;
             JniUtils.setGradMode(false);
             NDArray detached = hs.stopGradient();
-            HeadPass head = headForward(w, detached, targets, withEntropy, keep);
+            NDArray invT = inverseTemperatures(m, p);
+            HeadPass head = headForward(w, detached, targets, invT, withEntropy, keep);
             List<SequenceScores> scores = unpack(p, head.tokenLogp.toFloatArray(),
                     withEntropy ? head.entropy.toFloatArray() : null);
             LossGradients grads = loss.evaluate(scores);
@@ -191,15 +215,16 @@ public final class SequenceScorer {
                 int e = Math.min(width, s + step);
                 String cols = ":, " + s + ":" + e;
                 NDArray h = detached.get(cols + ", :");
-                NDArray logp = keep ? head.logpChunks.get(c)
-                        : Linear.linear(h, headW, null).singletonOrThrow().toType(DataType.FLOAT32, false)
-                        .logSoftmax(-1);
+                NDArray logp = keep ? head.logpChunks.get(c) : logProbs(h, headW, invT);
                 NDArray prob = logp.exp();
                 NDArray dz = targets.get(cols).oneHot(vocab).toType(DataType.FLOAT32, false).sub(prob)
                         .mul(gArr.get(cols).expandDims(-1));
                 if (geArr != null) {
                     NDArray ent = head.entropy.get(cols).expandDims(-1);
                     dz = dz.sub(prob.mul(logp.add(ent)).mul(geArr.get(cols).expandDims(-1)));
+                }
+                if (invT != null) {
+                    dz = dz.mul(invT); // chain rule through logits / temperature
                 }
                 NDArray dzTyped = dz.toType(headW.getDataType(), false);
                 dh.add(dzTyped.matMul(headW));
