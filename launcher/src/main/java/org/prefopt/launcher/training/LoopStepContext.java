@@ -78,7 +78,6 @@ final class LoopStepContext implements StepContext {
     }
 
     @Override
-    @Override
     public double samplingTemperature() {
         // greedy decoding has no temperature; its completions are scored under the model itself
         return sampling.greedy() ? 1.0 : sampling.temperature();
