@@ -111,7 +111,7 @@ public final class LoraAdapters {
             in = in.getNDArrayInternal().dropout(in, (float) settings.dropout(), true).singletonOrThrow();
         }
         NDArray low = Linear.linear(in, ab[0], null).singletonOrThrow();
-        NDArray d = Linear.linear(low, ab[1], null).singletonOrThrow().muli(settings.scale());
+        NDArray d = NdTensors.scaled(Linear.linear(low, ab[1], null).singletonOrThrow(), settings.scale());
         return d.getDataType() == x.getDataType() ? d : d.toType(x.getDataType(), false);
     }
 

@@ -109,7 +109,7 @@ public final class Decoder {
         // Query heads are grouped per shared KV head; broadcasting over the group axis avoids copying K and V.
         NDArray qg = q.reshape(b, kvh, g, t, d);
         NDArray kg = k.expandDims(2).transpose(0, 1, 2, 4, 3);
-        NDArray scores = qg.matMul(kg).toType(DataType.FLOAT32, false).muli(1.0 / Math.sqrt(d)).addi(mask);
+        NDArray scores = NdTensors.scaled(qg.matMul(kg).toType(DataType.FLOAT32, false), 1.0 / Math.sqrt(d)).addi(mask);
         NDArray probs = scores.softmax(-1).toType(dtype, false);
         NDArray out = probs.matMul(v.expandDims(2));
         return out.reshape(b, (long) kvh * g, t, d).transpose(0, 2, 1, 3).reshape(b, t, (long) kvh * g * d);
