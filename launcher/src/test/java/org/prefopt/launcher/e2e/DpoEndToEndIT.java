@@ -52,8 +52,10 @@ class DpoEndToEndIT {
                 .average().orElseThrow();
         System.out.printf("DPO: held-out greedy %.3f -> %.3f, sampled mean@k %.3f -> %.3f, own-sample reward %.3f"
                 + " -> %.3f%n", greedyStart, greedyEnd, sampledStart, sampledEnd, first, last);
-        // sampled mean@4 (1600 graded samples) is the steadier measure; greedy pass@1 on 400 problems moved by
-        // +0.5 and +5.3 points in two runs, so it is only required not to fall beyond its noise
+        // sampled mean@4 (1600 graded samples) is the steadier measure. Greedy pass@1 on 400 problems rose by
+        // 2.5 to 4.5 points for learning rates 3e-5 to 1e-4 on the development machine (19.8% -> 23.0% with the
+        // example's settings) but swings by several points between evaluations, and another CPU or thread count
+        // gives another trajectory, so it is only required not to fall beyond that noise
         assertTrue(sampledEnd >= sampledStart + 0.02, "sampled accuracy did not rise by 2 points: " + sampledStart
                 + " -> " + sampledEnd);
         assertTrue(greedyEnd >= greedyStart - 0.03, "greedy accuracy fell: " + greedyStart + " -> " + greedyEnd);
