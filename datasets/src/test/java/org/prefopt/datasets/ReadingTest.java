@@ -18,7 +18,7 @@ import org.prefopt.api.data.Dataset;
 import org.prefopt.api.data.Example;
 import org.prefopt.datasets.gsm8k.Gsm8kRecords;
 import org.prefopt.datasets.io.BadRecordPolicy;
-import org.prefopt.datasets.io.JsonlFileDataset;
+import org.prefopt.datasets.io.RecordFileDataset;
 import org.prefopt.datasets.jsonl.FieldMapping;
 import org.prefopt.datasets.preference.PreferenceRecords;
 
@@ -32,7 +32,7 @@ class ReadingTest {
             + "\"She buys 2 more: 3+2=<<3+2=5>>5.\\nThen 5*1,000=<<5*1000=5000>>5000.\\n#### 5,000\"}";
 
     private Dataset gsm8k(Path p, BadRecordPolicy policy) {
-        return new JsonlFileDataset("gsm8k", p, policy, new Gsm8kRecords());
+        return new RecordFileDataset("gsm8k", p, policy, new Gsm8kRecords());
     }
 
     @Test
@@ -155,7 +155,7 @@ class ReadingTest {
                 "{\"q\":\"What is 3+3?\",\"lvl\":1,\"key\":\"k4\",\"sol\":\"\",\"topic\":\"add\"}");
         FieldMapping m = new FieldMapping("q", "a", "lvl", "key", "sol", "topic");
         List<DataIssue> skipped = new ArrayList<>();
-        List<Example> ex = Fixtures.read(new JsonlFileDataset("jsonl", p, BadRecordPolicy.SKIP, m), skipped);
+        List<Example> ex = Fixtures.read(new RecordFileDataset("jsonl", p, BadRecordPolicy.SKIP, m), skipped);
         assertEquals(2, ex.size());
         assertEquals(new Example("k1", "What is 2+2?", "4", "2+2=4", 3, "add", p + ":1", null), ex.get(0));
         assertEquals(2, ex.get(1).difficulty());
@@ -164,7 +164,7 @@ class ReadingTest {
         assertTrue(skipped.get(1).reason().contains("missing field 'a'"), skipped.get(1).reason());
 
         FieldMapping minimal = new FieldMapping("q", "", "", "", "", "");
-        Example e = Fixtures.read(new JsonlFileDataset("jsonl", p, BadRecordPolicy.FAIL, minimal)).get(0);
+        Example e = Fixtures.read(new RecordFileDataset("jsonl", p, BadRecordPolicy.FAIL, minimal)).get(0);
         assertEquals("custom.jsonl:1", e.id());
         assertNull(e.goldAnswer());
         assertEquals(Example.UNKNOWN_DIFFICULTY, e.difficulty());
@@ -178,7 +178,7 @@ class ReadingTest {
                 "{\"prompt\":\"3+3?\",\"chosen\":\"6\",\"rejected\":\"6\"}",
                 "{\"prompt\":\"3+3?\",\"chosen\":\"6\"}");
         List<DataIssue> skipped = new ArrayList<>();
-        List<Example> ex = Fixtures.read(new JsonlFileDataset("preference-jsonl", p, BadRecordPolicy.SKIP,
+        List<Example> ex = Fixtures.read(new RecordFileDataset("preference-jsonl", p, BadRecordPolicy.SKIP,
                 new PreferenceRecords()), skipped);
         assertEquals(2, ex.size());
         assertEquals("p1", ex.get(0).id());

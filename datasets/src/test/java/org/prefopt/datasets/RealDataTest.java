@@ -4,20 +4,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.schema.MessageType;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.prefopt.api.data.DataFormatException;
 import org.prefopt.api.data.DataIssue;
 import org.prefopt.api.data.Example;
 import org.prefopt.datasets.gsm8k.Gsm8kRecords;
 import org.prefopt.datasets.io.BadRecordPolicy;
-import org.prefopt.datasets.io.JsonlFileDataset;
+import org.prefopt.datasets.io.JsonlSource;
+import org.prefopt.datasets.io.RecordFileDataset;
 import org.prefopt.datasets.math.MathDataset;
 import org.prefopt.datasets.numeric.NumericAnswer;
 import org.prefopt.datasets.split.Splits;
@@ -37,14 +46,14 @@ class RealDataTest {
 
     @Test
     void gsm8k() {
-        List<Example> test = Fixtures.read(new JsonlFileDataset("gsm8k", file("gsm8k/test.jsonl"),
+        List<Example> test = Fixtures.read(new RecordFileDataset("gsm8k", file("gsm8k/test.jsonl"),
                 BadRecordPolicy.FAIL, new Gsm8kRecords()));
         assertEquals(1319, test.size());
         DatasetStatistics s = DatasetStatistics.of(test.stream(), List.of());
         System.out.println("GSM8K test\n" + s.toText());
         assertEquals(1319, s.numeric().get("integer") + s.numeric().get("decimal"));
         assertEquals(0, test.stream().filter(e -> e.referenceSolution().contains("<<")).count());
-        List<Example> train = Fixtures.read(new JsonlFileDataset("gsm8k", file("gsm8k/train.jsonl"),
+        List<Example> train = Fixtures.read(new RecordFileDataset("gsm8k", file("gsm8k/train.jsonl"),
                 BadRecordPolicy.FAIL, new Gsm8kRecords()));
         assertEquals(7473, train.size());
         System.out.println("GSM8K train/test prompt duplicates: " + Splits.duplicates(train, test).size());
@@ -98,5 +107,38 @@ class RealDataTest {
         System.out.println("MATH test: problems also in train.jsonl: " + both + ", extracted answer agrees: " + agree
                 + "; numeric gold answers " + numeric + " of " + test.size());
         assertEquals(both, agree);
+    }
+
+    /** Each real file, converted to Parquet (snappy, a row group every 1000 rows), reads as its JSONL does. */
+    @Test
+    void realFilesAsParquetGiveTheSameExamplesAndSkippedRecords(@TempDir Path dir) throws IOException {
+        for (String rel : List.of("gsm8k/test.jsonl", "gsm8k/train.jsonl", "math/test.jsonl", "math/train.jsonl")) {
+            Path jsonl = file(rel);
+            List<Map<String, Object>> records = new ArrayList<>();
+            Set<String> columns = new LinkedHashSet<>();
+            for (String line : Files.readAllLines(jsonl)) {
+                Map<String, Object> r = new LinkedHashMap<>();
+                JsonlSource.MAPPER.readTree(line).fields()
+                        .forEachRemaining(f -> r.put(f.getKey(), f.getValue().asText()));
+                columns.addAll(r.keySet());
+                records.add(r);
+            }
+            MessageType schema = ParquetFixtures.schema(columns.stream()
+                    .map(c -> " optional binary " + c + " (STRING);")
+                    .collect(Collectors.joining("", "message m {", "}")));
+            Path parquet = ParquetFixtures.write(dir.resolve(rel.replace('/', '-') + ".parquet"), schema,
+                    CompressionCodecName.SNAPPY, 1000, ParquetFixtures.rows(schema, records));
+            boolean math = rel.startsWith("math");
+            List<DataIssue> fromJsonl = new ArrayList<>();
+            List<DataIssue> fromParquet = new ArrayList<>();
+            List<Example> expected = Fixtures.read(math ? new MathDataset(jsonl, BadRecordPolicy.SKIP)
+                    : new RecordFileDataset("gsm8k", jsonl, BadRecordPolicy.SKIP, new Gsm8kRecords()), fromJsonl);
+            List<Example> actual = Fixtures.read(math ? new MathDataset(parquet, BadRecordPolicy.SKIP)
+                    : new RecordFileDataset("gsm8k", parquet, BadRecordPolicy.SKIP, new Gsm8kRecords()), fromParquet);
+            assertEquals(ParquetTest.numbered(expected), ParquetTest.numbered(actual), rel);
+            assertEquals(ParquetTest.numberedIssues(fromJsonl), ParquetTest.numberedIssues(fromParquet), rel);
+            System.out.println(rel + " as Parquet (" + Files.size(parquet) + " bytes): " + actual.size()
+                    + " examples, " + fromParquet.size() + " skipped, as from JSONL");
+        }
     }
 }

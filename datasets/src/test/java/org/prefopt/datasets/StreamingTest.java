@@ -10,18 +10,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.schema.MessageType;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.prefopt.api.data.Example;
 import org.prefopt.datasets.gsm8k.Gsm8kRecords;
 import org.prefopt.datasets.io.BadRecordPolicy;
-import org.prefopt.datasets.io.JsonlFileDataset;
+import org.prefopt.datasets.io.RecordFileDataset;
 
 /**
- * A ~1 GiB JSONL file is read through the dataset in a forked JVM limited to a 64 MiB heap: if any part of the
- * reader held the file's text, the child would die with OutOfMemoryError.
+ * A ~1 GiB JSONL file (and a Parquet file of a quarter of that text) is read through the dataset in a forked JVM
+ * limited to a 64 MiB heap: if any part of the reader held the file's text, the child would die with
+ * OutOfMemoryError.
  */
 @Tag("slow")
 class StreamingTest {
@@ -46,6 +52,25 @@ class StreamingTest {
                 records++;
             }
         }
+        assertCountedIn64MiB(file, records, bytes);
+    }
+
+    @Test
+    void parquetRowGroupByRowGroupWithA64MiBHeap() throws Exception {
+        // Snappy shrinks the filler, so the file is small; what the reader must not hold is the decoded text,
+        // 8 MiB or so per row group.
+        MessageType schema = ParquetTest.GSM8K;
+        SimpleGroupFactory factory = new SimpleGroupFactory(schema);
+        String filler = "x".repeat(400);
+        long records = TARGET_BYTES / 4 / 440;
+        Iterable<Group> rows = () -> LongStream.range(0, records).mapToObj(i -> factory.newGroup()
+                .append("question", "Problem " + i + " " + filler).append("answer", "a\nb\n#### " + i)).iterator();
+        Path file = ParquetFixtures.write(dir.resolve("big.parquet"), schema, CompressionCodecName.SNAPPY, 20_000,
+                rows);
+        assertCountedIn64MiB(file, records, records * 440);
+    }
+
+    private static void assertCountedIn64MiB(Path file, long records, long bytes) throws Exception {
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx64m", "-cp", System.getProperty("java.class.path"), CountRecords.class.getName(),
                 file.toString()).redirectErrorStream(true).start();
@@ -55,7 +80,7 @@ class StreamingTest {
         }
         assertTrue(p.waitFor(20, TimeUnit.MINUTES));
         assertEquals(0, p.exitValue(), out);
-        System.out.println("streamed " + bytes + " bytes: " + out);
+        System.out.println("streamed " + bytes + " bytes of " + file.getFileName() + ": " + out);
         assertEquals(Long.toString(records), out.lines().reduce((a, b) -> b).orElse(""));
     }
 
@@ -65,7 +90,7 @@ class StreamingTest {
             long start = System.nanoTime();
             long n = 0;
             String lastGold = null;
-            try (Stream<Example> s = new JsonlFileDataset("gsm8k", Path.of(args[0]), BadRecordPolicy.FAIL,
+            try (Stream<Example> s = new RecordFileDataset("gsm8k", Path.of(args[0]), BadRecordPolicy.FAIL,
                     new Gsm8kRecords()).examples(i -> { })) {
                 for (Example e : (Iterable<Example>) s::iterator) {
                     n++;

@@ -1,6 +1,7 @@
 package org.prefopt.datasets.gsm8k;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.prefopt.api.data.Example;
@@ -16,6 +17,11 @@ public final class Gsm8kRecords implements RecordParser {
 
     /** {@code <<48/2=24>>}: the calculator annotations of the original release. */
     private static final Pattern CALCULATOR = Pattern.compile("<<[^>]*>>");
+
+    @Override
+    public List<String> requiredFields() {
+        return List.of("question", "answer");
+    }
 
     @Override
     public Example parse(JsonNode record, String fileName, String origin, long line) throws BadRecordException {

@@ -26,7 +26,7 @@ import org.prefopt.api.data.Example;
  * Streams the records of a JSONL file (one JSON object per line) through a {@link RecordParser}. Holds one line at
  * a time. Blank lines are not records and are passed over.
  */
-public final class JsonlSource {
+public final class JsonlSource implements RecordSource {
 
     /** Shared: ObjectMapper is thread-safe once configured. */
     public static final ObjectMapper MAPPER = new ObjectMapper()
@@ -44,19 +44,17 @@ public final class JsonlSource {
 
     /** Checks that the file can be opened; the same check {@link #stream} makes, for early option validation. */
     public static String problemWith(Path path) {
-        if (!Files.exists(path)) {
-            return "file not found: " + path.toAbsolutePath() + " (check the dataset's path option)";
+        String problem = DataFiles.problemWith(path, "a JSONL file");
+        if (problem == null && DataFiles.startsLikeParquet(path)) {
+            // Read as text it would give one baffling "invalid JSON" per line.
+            return "is a Parquet file, not JSONL: " + path.toAbsolutePath()
+                    + " (name it *.parquet, or set format = parquet or auto)";
         }
-        if (Files.isDirectory(path)) {
-            return "is a directory, not a JSONL file: " + path.toAbsolutePath();
-        }
-        if (!Files.isReadable(path)) {
-            return "file is not readable: " + path.toAbsolutePath();
-        }
-        return null;
+        return problem;
     }
 
     /** Opens the file now (a missing file fails here) and streams its examples lazily. */
+    @Override
     public Stream<Example> stream(Consumer<DataIssue> skipped) {
         String problem = problemWith(path);
         if (problem != null) {
@@ -70,7 +68,8 @@ public final class JsonlSource {
         } catch (IOException e) {
             throw new DataFormatException(new DataIssue(path.toString(), 0, "cannot open: " + e.getMessage()), e);
         }
-        Iterator<Example> it = new RecordIterator(reader, skipped);
+        Iterator<Example> it = new RecordIterator(reader,
+                new BadRecords(path.toString(), policy, skipped, RecordFormat.JSONL));
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it,
                         Spliterator.ORDERED | Spliterator.NONNULL), false)
                 .onClose(() -> {
@@ -84,16 +83,16 @@ public final class JsonlSource {
 
     private final class RecordIterator implements Iterator<Example> {
         private final Utf8LineReader reader;
-        private final Consumer<DataIssue> skipped;
+        private final BadRecords bad;
         private final String file = path.toString();
         private final String fileName = path.getFileName().toString();
         private Example next;
         private long records;
         private boolean done;
 
-        RecordIterator(Utf8LineReader reader, Consumer<DataIssue> skipped) {
+        RecordIterator(Utf8LineReader reader, BadRecords bad) {
             this.reader = reader;
-            this.skipped = skipped;
+            this.bad = bad;
         }
 
         @Override
@@ -131,7 +130,7 @@ public final class JsonlSource {
             }
             if (line.decodeError() != null) {
                 records++;
-                bad(line.number(), line.decodeError(), null);
+                bad.report(line.number(), line.decodeError(), null);
                 return;
             }
             if (line.text().isBlank()) {
@@ -144,28 +143,19 @@ public final class JsonlSource {
             } catch (JsonProcessingException e) {
                 String where = e instanceof JsonParseException && e.getLocation() != null
                         ? " at column " + e.getLocation().getColumnNr() : "";
-                bad(line.number(), "invalid JSON" + where + ": " + e.getOriginalMessage(), e);
+                bad.report(line.number(), "invalid JSON" + where + ": " + e.getOriginalMessage(), e);
                 return;
             }
             if (node == null || !node.isObject()) {
-                bad(line.number(), "expected a JSON object, got " + (node == null ? "nothing"
+                bad.report(line.number(), "expected a JSON object, got " + (node == null ? "nothing"
                         : Fields.kind(node)), null);
                 return;
             }
             try {
                 next = parser.parse(node, fileName, file + ":" + line.number(), line.number());
             } catch (BadRecordException e) {
-                bad(line.number(), e.getMessage(), null);
+                bad.report(line.number(), e.getMessage(), null);
             }
-        }
-
-        private void bad(long lineNumber, String reason, Throwable cause) {
-            DataIssue issue = new DataIssue(file, lineNumber, reason);
-            if (policy == BadRecordPolicy.FAIL) {
-                throw new DataFormatException(new DataIssue(file, lineNumber, reason
-                        + " (set on-bad-record = skip to skip and count such records)"), cause);
-            }
-            skipped.accept(issue);
         }
     }
 }

@@ -1,7 +1,9 @@
 package org.prefopt.datasets.jsonl;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.prefopt.api.data.Example;
 import org.prefopt.datasets.io.BadRecordException;
 import org.prefopt.datasets.io.Fields;
@@ -19,6 +21,12 @@ public record FieldMapping(String prompt, String answer, String difficulty, Stri
         if (prompt == null || prompt.isBlank()) {
             throw new IllegalArgumentException("prompt-field must name a field");
         }
+    }
+
+    /** Every named field: a named field missing from a record makes the record bad. */
+    @Override
+    public List<String> requiredFields() {
+        return Stream.of(prompt, answer, difficulty, id, solution, subject).filter(FieldMapping::used).toList();
     }
 
     @Override

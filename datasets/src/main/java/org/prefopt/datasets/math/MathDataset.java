@@ -21,22 +21,34 @@ import org.prefopt.api.data.Dataset;
 import org.prefopt.api.data.Example;
 import org.prefopt.datasets.io.BadRecordException;
 import org.prefopt.datasets.io.BadRecordPolicy;
+import org.prefopt.datasets.io.BadRecords;
 import org.prefopt.datasets.io.JsonlSource;
+import org.prefopt.datasets.io.RecordFormat;
+import org.prefopt.datasets.io.RecordSource;
 
 /**
- * MATH from a JSONL file, or from the original release's directory tree ({@code test/algebra/1.json}, one JSON
- * object per file). In the tree each file is read on its own, in sorted path order, and its id is its path relative
- * to the parent of the given directory (e.g. {@code test/algebra/1.json}, the form of MATH's {@code unique_id}).
+ * MATH from a JSONL or Parquet file, or from the original release's directory tree ({@code test/algebra/1.json},
+ * one JSON object per file). In the tree each file is read on its own, in sorted path order, and its id is its path
+ * relative to the parent of the given directory (e.g. {@code test/algebra/1.json}, the form of MATH's
+ * {@code unique_id}).
  */
 public final class MathDataset implements Dataset {
 
     private final Path path;
+    private final RecordFormat format;
     private final BadRecordPolicy policy;
     private final MathRecords parser = new MathRecords();
 
-    public MathDataset(Path path, BadRecordPolicy policy) {
+    /** @param format the format of a file; a directory is always the tree of JSON files */
+    public MathDataset(Path path, RecordFormat format, BadRecordPolicy policy) {
         this.path = path;
+        this.format = format;
         this.policy = policy;
+    }
+
+    /** The format of a file chosen by its name ({@code .parquet} or JSONL). */
+    public MathDataset(Path path, BadRecordPolicy policy) {
+        this(path, RecordFormat.byName(path), policy);
     }
 
     @Override
@@ -49,7 +61,7 @@ public final class MathDataset implements Dataset {
         if (Files.isDirectory(path)) {
             return tree(skipped);
         }
-        return new JsonlSource(path, policy, parser).stream(skipped);
+        return RecordSource.open(path, format, policy, parser).stream(skipped);
     }
 
     private Stream<Example> tree(Consumer<DataIssue> skipped) {
@@ -71,6 +83,8 @@ public final class MathDataset implements Dataset {
     }
 
     private Example read(Path file, Path base, Consumer<DataIssue> skipped) {
+        // A file per record: records are not numbered, the file name is the location.
+        BadRecords bad = new BadRecords(file.toString(), policy, skipped, null);
         String id = base.relativize(file.toAbsolutePath()).toString().replace('\\', '/');
         try {
             byte[] bytes = Files.readAllBytes(file); // one problem, a few KiB
@@ -95,12 +109,7 @@ public final class MathDataset implements Dataset {
             }
             return parser.parse(node, id, file.toString());
         } catch (BadRecordException e) {
-            DataIssue issue = new DataIssue(file.toString(), 0, e.getMessage());
-            if (policy == BadRecordPolicy.FAIL) {
-                throw new DataFormatException(new DataIssue(file.toString(), 0, e.getMessage()
-                        + " (set on-bad-record = skip to skip and count such records)"));
-            }
-            skipped.accept(issue);
+            bad.report(0, e.getMessage(), null);
             return null;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);

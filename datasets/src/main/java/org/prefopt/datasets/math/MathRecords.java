@@ -2,6 +2,7 @@ package org.prefopt.datasets.math;
 
 import org.prefopt.api.text.BoxedAnswers;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,6 +18,12 @@ import org.prefopt.datasets.io.RecordParser;
 public final class MathRecords implements RecordParser {
 
     private static final Pattern LEVEL = Pattern.compile("(?i)\\s*(?:level\\s*)?([1-5])\\s*");
+
+    /** {@code answer} and {@code solution} are each optional; a record lacking both is bad. */
+    @Override
+    public List<String> requiredFields() {
+        return List.of("problem", "level");
+    }
 
     @Override
     public Example parse(JsonNode record, String fileName, String origin, long line) throws BadRecordException {

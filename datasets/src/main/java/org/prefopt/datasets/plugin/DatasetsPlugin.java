@@ -18,8 +18,10 @@ import org.prefopt.datasets.filter.NumericAnswerFilter;
 import org.prefopt.datasets.filter.SubjectFilter;
 import org.prefopt.datasets.gsm8k.Gsm8kRecords;
 import org.prefopt.datasets.io.BadRecordPolicy;
-import org.prefopt.datasets.io.JsonlFileDataset;
-import org.prefopt.datasets.io.JsonlSource;
+import org.prefopt.datasets.io.DataFiles;
+import org.prefopt.datasets.io.RecordFileDataset;
+import org.prefopt.datasets.io.RecordFormat;
+import org.prefopt.datasets.io.RecordSource;
 import org.prefopt.datasets.jsonl.FieldMapping;
 import org.prefopt.datasets.math.MathDataset;
 import org.prefopt.datasets.numeric.NumericAnswer;
@@ -45,16 +47,18 @@ public final class DatasetsPlugin implements Plugin {
     public List<ComponentFactory<?>> factories() {
         return List.of(
                 new SimpleFactory<>(Slot.DATASET, "gsm8k",
-                        "GSM8K JSONL (question, answer with '#### N'); difficulty = reasoning steps",
-                        o -> new JsonlFileDataset("gsm8k", path(o), policy(o), new Gsm8kRecords()),
+                        "GSM8K as JSONL or Parquet (question, answer with '#### N'); difficulty = reasoning steps",
+                        o -> new RecordFileDataset("gsm8k", path(o), format(o), policy(o), new Gsm8kRecords()),
                         DatasetsPlugin::validateFile),
                 new SimpleFactory<>(Slot.DATASET, "math",
-                        "Hendrycks MATH as JSONL or the directory tree; gold from 'answer' or the last \\boxed{}",
-                        o -> new MathDataset(path(o), policy(o)),
+                        "Hendrycks MATH as JSONL, Parquet or the directory tree; gold from 'answer' or the last"
+                                + " \\boxed{}",
+                        o -> new MathDataset(path(o), format(o), policy(o)),
                         (o, p) -> validatePath(o, p, true)),
                 new SimpleFactory<>(Slot.DATASET, "jsonl",
-                        "any JSONL with configurable field names (prompt, answer, difficulty, id, solution, subject)",
-                        o -> new JsonlFileDataset("jsonl", path(o), policy(o), new FieldMapping(
+                        "any JSONL or Parquet file with configurable field names (prompt, answer, difficulty, id,"
+                                + " solution, subject)",
+                        o -> new RecordFileDataset("jsonl", path(o), format(o), policy(o), new FieldMapping(
                                 o.getString("prompt-field"), o.getString("answer-field"),
                                 o.getString("difficulty-field"), o.getString("id-field"),
                                 o.getString("solution-field"), o.getString("subject-field"))),
@@ -65,8 +69,9 @@ public final class DatasetsPlugin implements Plugin {
                             }
                         }),
                 new SimpleFactory<>(Slot.DATASET, "preference-jsonl",
-                        "preference pairs as JSONL (prompt, chosen, rejected, optional difficulty and id)",
-                        o -> new JsonlFileDataset("preference-jsonl", path(o), policy(o), new PreferenceRecords()),
+                        "preference pairs as JSONL or Parquet (prompt, chosen, rejected, optional difficulty and id)",
+                        o -> new RecordFileDataset("preference-jsonl", path(o), format(o), policy(o),
+                                new PreferenceRecords()),
                         DatasetsPlugin::validateFile),
                 new SimpleFactory<Dataset>(Slot.DATASET, "synthetic-arithmetic",
                         "seeded graded arithmetic word problems, levels 1-5, with step-by-step solutions",
@@ -146,6 +151,11 @@ public final class DatasetsPlugin implements Plugin {
         return Path.of(o.getString("path"));
     }
 
+    /** The file format: the option, or for {@code auto} the file's name ({@code .parquet} or JSONL). */
+    private static RecordFormat format(Config o) {
+        return RecordFormat.of(o.getString(RecordFormat.OPTION), path(o));
+    }
+
     private static BadRecordPolicy policy(Config o) {
         return BadRecordPolicy.parse(o.getString(BadRecordPolicy.OPTION));
     }
@@ -161,15 +171,26 @@ public final class DatasetsPlugin implements Plugin {
 
     private static void validatePath(Config o, OptionProblems p, boolean directoryAllowed) {
         p.requireOneOf(o, BadRecordPolicy.OPTION, POLICIES);
+        p.requireOneOf(o, RecordFormat.OPTION, RecordFormat.CHOICES);
         if (!o.hasPath("path") || o.getString("path").isBlank()) {
             p.add(o, "path", "is required: the dataset file");
             return;
         }
         Path path = path(o);
         if (directoryAllowed && java.nio.file.Files.isDirectory(path)) {
+            if (!o.getString(RecordFormat.OPTION).equals("auto")) {
+                p.add(o, RecordFormat.OPTION, "applies to a file; a directory is read as the tree of JSON files"
+                        + " (leave format = auto)");
+            }
             return;
         }
-        String problem = JsonlSource.problemWith(path);
+        String problem;
+        try {
+            problem = RecordSource.problemWith(path, format(o));
+        } catch (IllegalArgumentException e) {
+            // The format was reported above; without one, only check that there is a file.
+            problem = DataFiles.problemWith(path, "a data file");
+        }
         if (problem != null) {
             p.add(o, "path", problem);
         }

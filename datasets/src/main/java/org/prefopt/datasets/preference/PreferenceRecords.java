@@ -1,6 +1,7 @@
 package org.prefopt.datasets.preference;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import java.util.Map;
 import org.prefopt.api.data.Example;
 import org.prefopt.datasets.io.BadRecordException;
@@ -16,6 +17,11 @@ public final class PreferenceRecords implements RecordParser {
 
     public static final String CHOSEN = "chosen";
     public static final String REJECTED = "rejected";
+
+    @Override
+    public List<String> requiredFields() {
+        return List.of("prompt", CHOSEN, REJECTED);
+    }
 
     @Override
     public Example parse(JsonNode record, String fileName, String origin, long line) throws BadRecordException {
