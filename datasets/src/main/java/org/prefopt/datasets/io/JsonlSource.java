@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.common.collect.AbstractIterator;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.function.Consumer;
@@ -81,12 +81,11 @@ public final class JsonlSource implements RecordSource {
                 });
     }
 
-    private final class RecordIterator implements Iterator<Example> {
+    private final class RecordIterator extends AbstractIterator<Example> {
         private final Utf8LineReader reader;
         private final BadRecords bad;
         private final String file = path.toString();
         private final String fileName = path.getFileName().toString();
-        private Example next;
         private long records;
         private boolean done;
 
@@ -96,24 +95,18 @@ public final class JsonlSource implements RecordSource {
         }
 
         @Override
-        public boolean hasNext() {
-            while (next == null && !done) {
-                advance();
+        protected Example computeNext() {
+            while (!done) {
+                Example e = advance();
+                if (e != null) {
+                    return e;
+                }
             }
-            return next != null;
+            return endOfData();
         }
 
-        @Override
-        public Example next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            Example e = next;
-            next = null;
-            return e;
-        }
-
-        private void advance() {
+        /** Reads one record: its example, or null when there is none (skipped, blank, or the end). */
+        private Example advance() {
             Utf8LineReader.Line line;
             try {
                 line = reader.next();
@@ -126,15 +119,15 @@ public final class JsonlSource implements RecordSource {
                     throw new DataFormatException(new DataIssue(file, 0,
                             "file is empty: it holds no JSON records (expected one JSON object per line)"));
                 }
-                return;
+                return null;
             }
             if (line.decodeError() != null) {
                 records++;
                 bad.report(line.number(), line.decodeError(), null);
-                return;
+                return null;
             }
             if (line.text().isBlank()) {
-                return;
+                return null;
             }
             records++;
             JsonNode node;
@@ -144,17 +137,18 @@ public final class JsonlSource implements RecordSource {
                 String where = e instanceof JsonParseException && e.getLocation() != null
                         ? " at column " + e.getLocation().getColumnNr() : "";
                 bad.report(line.number(), "invalid JSON" + where + ": " + e.getOriginalMessage(), e);
-                return;
+                return null;
             }
             if (node == null || !node.isObject()) {
                 bad.report(line.number(), "expected a JSON object, got " + (node == null ? "nothing"
                         : Fields.kind(node)), null);
-                return;
+                return null;
             }
             try {
-                next = parser.parse(node, fileName, file + ":" + line.number(), line.number());
+                return parser.parse(node, fileName, file + ":" + line.number(), line.number());
             } catch (BadRecordException e) {
                 bad.report(line.number(), e.getMessage(), null);
+                return null;
             }
         }
     }

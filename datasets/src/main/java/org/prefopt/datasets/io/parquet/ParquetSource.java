@@ -1,16 +1,15 @@
 package org.prefopt.datasets.io.parquet;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.collect.AbstractIterator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -183,7 +182,7 @@ public final class ParquetSource implements RecordSource {
     }
 
     /** Row group by row group, row by row; each row parsed or reported bad. */
-    private final class RowIterator implements Iterator<Example> {
+    private final class RowIterator extends AbstractIterator<Example> {
         private final ParquetFileReader reader;
         private final MessageColumnIO columns;
         private final JsonRowMaterializer rows;
@@ -193,7 +192,6 @@ public final class ParquetSource implements RecordSource {
         private RecordReader<ObjectNode> records;
         private long leftInGroup;
         private long row;
-        private Example next;
         private boolean done;
 
         RowIterator(ParquetFileReader reader, MessageColumnIO columns, JsonRowMaterializer rows, BadRecords bad) {
@@ -204,27 +202,21 @@ public final class ParquetSource implements RecordSource {
         }
 
         @Override
-        public boolean hasNext() {
-            while (next == null && !done) {
-                advance();
+        protected Example computeNext() {
+            while (!done) {
+                Example e = advance();
+                if (e != null) {
+                    return e;
+                }
             }
-            return next != null;
+            return endOfData();
         }
 
-        @Override
-        public Example next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            Example e = next;
-            next = null;
-            return e;
-        }
-
-        private void advance() {
+        /** Reads one row: its example, or null when there is none (skipped, or the end). */
+        private Example advance() {
             if (leftInGroup == 0 && !nextGroup()) {
                 done = true;
-                return;
+                return null;
             }
             row++;
             leftInGroup--;
@@ -240,12 +232,13 @@ public final class ParquetSource implements RecordSource {
             String problem = rows.takeProblem();
             if (problem != null) {
                 bad.report(row, problem, null);
-                return;
+                return null;
             }
             try {
-                next = parser.parse(record, fileName, file + ":" + row, row);
+                return parser.parse(record, fileName, file + ":" + row, row);
             } catch (BadRecordException e) {
                 bad.report(row, e.getMessage(), null);
+                return null;
             }
         }
 
