@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.common.collect.AbstractIterator;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -81,32 +80,21 @@ public final class JsonlSource implements RecordSource {
                 });
     }
 
-    private final class RecordIterator extends AbstractIterator<Example> {
+    private final class RecordIterator extends SkippingIterator<Example> {
         private final Utf8LineReader reader;
         private final BadRecords bad;
         private final String file = path.toString();
         private final String fileName = path.getFileName().toString();
         private long records;
-        private boolean done;
 
         RecordIterator(Utf8LineReader reader, BadRecords bad) {
             this.reader = reader;
             this.bad = bad;
         }
 
-        @Override
-        protected Example computeNext() {
-            while (!done) {
-                Example e = advance();
-                if (e != null) {
-                    return e;
-                }
-            }
-            return endOfData();
-        }
-
         /** Reads one record: its example, or null when there is none (skipped, blank, or the end). */
-        private Example advance() {
+        @Override
+        protected Example readOne() {
             Utf8LineReader.Line line;
             try {
                 line = reader.next();
@@ -114,7 +102,7 @@ public final class JsonlSource implements RecordSource {
                 throw new DataFormatException(new DataIssue(file, 0, "read error: " + e.getMessage()), e);
             }
             if (line == null) {
-                done = true;
+                end();
                 if (records == 0) {
                     throw new DataFormatException(new DataIssue(file, 0,
                             "file is empty: it holds no JSON records (expected one JSON object per line)"));

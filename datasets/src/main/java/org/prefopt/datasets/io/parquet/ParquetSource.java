@@ -1,7 +1,6 @@
 package org.prefopt.datasets.io.parquet;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.google.common.collect.AbstractIterator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -40,6 +39,7 @@ import org.prefopt.datasets.io.DataFiles;
 import org.prefopt.datasets.io.RecordFormat;
 import org.prefopt.datasets.io.RecordParser;
 import org.prefopt.datasets.io.RecordSource;
+import org.prefopt.datasets.io.SkippingIterator;
 
 /**
  * Streams the rows of a Parquet file (a Hugging Face {@code datasets} export, say) through a {@link RecordParser},
@@ -182,7 +182,7 @@ public final class ParquetSource implements RecordSource {
     }
 
     /** Row group by row group, row by row; each row parsed or reported bad. */
-    private final class RowIterator extends AbstractIterator<Example> {
+    private final class RowIterator extends SkippingIterator<Example> {
         private final ParquetFileReader reader;
         private final MessageColumnIO columns;
         private final JsonRowMaterializer rows;
@@ -192,7 +192,6 @@ public final class ParquetSource implements RecordSource {
         private RecordReader<ObjectNode> records;
         private long leftInGroup;
         private long row;
-        private boolean done;
 
         RowIterator(ParquetFileReader reader, MessageColumnIO columns, JsonRowMaterializer rows, BadRecords bad) {
             this.reader = reader;
@@ -201,21 +200,11 @@ public final class ParquetSource implements RecordSource {
             this.bad = bad;
         }
 
-        @Override
-        protected Example computeNext() {
-            while (!done) {
-                Example e = advance();
-                if (e != null) {
-                    return e;
-                }
-            }
-            return endOfData();
-        }
-
         /** Reads one row: its example, or null when there is none (skipped, or the end). */
-        private Example advance() {
+        @Override
+        protected Example readOne() {
             if (leftInGroup == 0 && !nextGroup()) {
-                done = true;
+                end();
                 return null;
             }
             row++;
