@@ -176,23 +176,9 @@ class PolicyTrainingTest {
     void chunkedOutputLayerMatchesUnchunked() {
         List<TokenSequence> seqs = List.of(new TokenSequence(new int[] {1, 5, 9}, new int[] {3, 7, 11, 2, 8}),
                 new TokenSequence(new int[] {4, 8}, new int[] {6, 1, 9}));
-        TokenLoss loss = scores -> {
-            List<float[]> g = new ArrayList<>();
-            List<float[]> e = new ArrayList<>();
-            for (SequenceScores s : scores) {
-                float[] gi = new float[s.logprobs().length];
-                float[] ei = new float[s.logprobs().length];
-                for (int i = 0; i < gi.length; i++) {
-                    gi[i] = 0.1f * (i + 1);
-                    ei[i] = -0.05f * i;
-                }
-                g.add(gi);
-                e.add(ei);
-            }
-            return new LossGradients(0, g, e);
-        };
+        TokenLoss loss = Fixtures.weightedTokenLoss();
         var plain = Fixtures.settings(1e-3, null, null, 7);
-        var chunked = new org.prefopt.backends.djl.policy.PolicySettings(plain.optimizer(), null, null, 7, 3, true);
+        var chunked = Fixtures.settings(1e-3, null, null, 7, 3, false);
         try (DjlPolicyModel a = org.prefopt.backends.djl.policy.Policies.fromCheckpoint(Fixtures.backend(),
                 Fixtures.checkpoint("qwen2"), new TestTokenizer(), plain);
              DjlPolicyModel b = org.prefopt.backends.djl.policy.Policies.fromCheckpoint(Fixtures.backend(),

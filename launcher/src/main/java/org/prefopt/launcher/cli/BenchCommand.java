@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import org.prefopt.api.model.Backend;
@@ -62,6 +63,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "3", description = "Timed repeats; the best is kept (default: ${DEFAULT-VALUE}).")
     int repeats;
 
+    @Option(names = "--gradient-checkpointing",
+            description = "Train with the policy's gradient-checkpointing option on (layers re-run in the backward pass).")
+    boolean gradientCheckpointing;
+
+    @Option(names = "--logits-chunk-tokens", defaultValue = "0", paramLabel = "<N>",
+            description = "The policy's logits-chunk-tokens option (0: one output-layer pass; default: ${DEFAULT-VALUE}).")
+    int logitsChunkTokens;
+
     @Option(names = "--json", description = "Machine-readable output.")
     boolean json;
 
@@ -70,11 +79,14 @@ final class BenchCommand implements Callable<Integer> {
         if (policyArgs.model == null && policyArgs.preset == null) {
             policyArgs.preset = "bench-small";
         }
-        if (batch < 1 || promptLen < 1 || newTokens < 1 || trainBatch < 1 || trainLen < 4 || repeats < 1) {
+        if (batch < 1 || promptLen < 1 || newTokens < 1 || trainBatch < 1 || trainLen < 4 || repeats < 1
+                || logitsChunkTokens < 0) {
             throw new UsageException("batch, prompt-len, new-tokens, train-batch and repeats must be >= 1,"
-                    + " train-len >= 4");
+                    + " train-len >= 4, logits-chunk-tokens >= 0");
         }
-        try (RunAssembly assembly = policyArgs.open(parent, "bench", Map.of("learning-rate", 1e-4))) {
+        Map<String, Object> options = Map.of("learning-rate", 1e-4, "gradient-checkpointing", gradientCheckpointing,
+                "logits-chunk-tokens", logitsChunkTokens);
+        try (RunAssembly assembly = policyArgs.open(parent, "bench", options)) {
             PolicyModel policy = assembly.component(Slot.POLICY, "policy");
             Backend backend = assembly.component(Slot.BACKEND, "backend");
             int vocab = policy.tokenizer().vocabSize();
@@ -107,6 +119,8 @@ final class BenchCommand implements Callable<Integer> {
                         randomTokens(rnd, trainLen - trainLen / 4, vocab)));
             }
             double trainSeconds = Double.MAX_VALUE;
+            // the training phase's own peak: generation's KV cache must not count
+            boolean peakReset = PeakResidentMemory.reset();
             for (int r = 0; r <= repeats; r++) {
                 long t0 = System.nanoTime();
                 // mean token NLL: a real loss with a real gradient, so the backward pass does full work
@@ -126,16 +140,18 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
             double trainTps = (double) trainBatch * trainLen / trainSeconds;
+            OptionalLong trainPeak = peakReset ? PeakResidentMemory.read() : OptionalLong.empty();
             // model FLOPs: 2·N per generated token, 6·N per trained token (attention terms left out)
             double genFraction = 2.0 * params * genTps / matmul;
             double trainFraction = 6.0 * params * trainTps / matmul;
-            report(policy, backend, params, matmul, genTps, trainTps, genFraction, trainFraction);
+            report(policy, backend, params, matmul, genTps, trainTps, genFraction, trainFraction, trainPeak);
         }
         return ExitCodes.OK;
     }
 
     private void report(PolicyModel policy, Backend backend, long params, double matmul, double genTps,
-                        double trainTps, double genFraction, double trainFraction) throws Exception {
+                        double trainTps, double genFraction, double trainFraction, OptionalLong trainPeak)
+            throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         String name = policyArgs.model != null ? policyArgs.model : policyArgs.preset;
         if (json) {
@@ -152,6 +168,13 @@ final class BenchCommand implements Callable<Integer> {
             o.put("train_batch", trainBatch);
             o.put("train_seq_len", trainLen);
             o.put("train_tokens_per_s", trainTps);
+            o.put("gradient_checkpointing", gradientCheckpointing);
+            o.put("logits_chunk_tokens", logitsChunkTokens);
+            if (trainPeak.isPresent()) {
+                o.put("train_peak_rss_bytes", trainPeak.getAsLong());
+            } else {
+                o.putNull("train_peak_rss_bytes");
+            }
             o.put("matmul_flops", matmul);
             o.put("generation_matmul_fraction", genFraction);
             o.put("train_matmul_fraction", trainFraction);
@@ -162,8 +185,12 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("matmul rate (1024^3): %.1f GFLOP/s%n", matmul / 1e9);
             out.printf("generation: %.0f tokens/s (batch %d, %d new tokens), %.1f%% of matmul rate%n", genTps, batch,
                     newTokens, 100 * genFraction);
-            out.printf("training:   %.0f tokens/s (batch %d x %d, fwd+bwd+AdamW), %.1f%% of matmul rate%n", trainTps,
-                    trainBatch, trainLen, 100 * trainFraction);
+            out.printf("training:   %.0f tokens/s (batch %d x %d, fwd+bwd+AdamW%s), %.1f%% of matmul rate%n", trainTps,
+                    trainBatch, trainLen, gradientCheckpointing ? ", gradient checkpointing" : "",
+                    100 * trainFraction);
+            out.println("training peak resident memory: " + (trainPeak.isPresent()
+                    ? String.format("%.0f MiB", trainPeak.getAsLong() / 1048576.0)
+                    : "not measured (needs Linux /proc/self/status and clear_refs)"));
         }
     }
 

@@ -88,4 +88,25 @@ class CommandLineIT {
                 lines.get(0));
         assertTrue(lines.get(1).contains("\"reward\":0.0"), lines.get(1));
     }
+
+    @Test
+    void benchReportsThroughputAndTheTrainingPeakWithGradientCheckpointing() throws Exception {
+        // the tiny preset at toy sizes: this checks the command, not the speed (prefopt bench is the benchmark)
+        Distribution.Result r = Distribution.run(dir, 300, "bench", "--preset", "tiny", "--threads", "1",
+                "--batch", "2", "--new-tokens", "4", "--train-batch", "2", "--train-len", "16", "--repeats", "1",
+                "--gradient-checkpointing", "--logits-chunk-tokens", "8", "--json");
+        assertEquals(0, r.exitCode(), r.output());
+        String line = r.output().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow(
+                () -> new AssertionError("no JSON line in:\n" + r.output()));
+        com.fasterxml.jackson.databind.JsonNode o = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+        assertEquals("tiny", o.get("model").asText());
+        assertTrue(o.get("gradient_checkpointing").asBoolean(), line);
+        assertEquals(8, o.get("logits_chunk_tokens").asInt(), line);
+        assertTrue(o.get("generation_tokens_per_s").asDouble() > 0, line);
+        assertTrue(o.get("train_tokens_per_s").asDouble() > 0, line);
+        if (Files.isRegularFile(Path.of("/proc/self/clear_refs"))) {
+            // at least the JVM itself is resident
+            assertTrue(o.get("train_peak_rss_bytes").asLong() > 16L << 20, line);
+        }
+    }
 }

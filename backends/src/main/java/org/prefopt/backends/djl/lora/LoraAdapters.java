@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
+import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -39,6 +40,7 @@ public final class LoraAdapters {
     private final LoraSettings settings;
     /** Keyed by module path, e.g. {@code model.layers.3.self_attn.q_proj}; value = {A (r×in), B (out×r)}. */
     private final Map<String, NDArray[]> adapters;
+    private long dropoutSeed;
 
     private LoraAdapters(LoraSettings settings, Map<String, NDArray[]> adapters) {
         this.settings = settings;
@@ -103,11 +105,21 @@ public final class LoraAdapters {
         return adapters.containsKey(module);
     }
 
+    /**
+     * Makes the dropout masks of the following training forward passes a function of {@code callSeed} and the
+     * module alone: each module reseeds torch's generator before drawing. Resumed runs then draw the same masks,
+     * and so does gradient checkpointing when it re-runs a layer in the backward pass.
+     */
+    public void seedDropout(long callSeed) {
+        this.dropoutSeed = callSeed;
+    }
+
     /** The adapter's contribution for input {@code x} (any float dtype), in x's dtype. */
     public NDArray delta(String module, NDArray x, boolean training) {
         NDArray[] ab = adapters.get(module);
         NDArray in = x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
         if (training && settings.dropout() > 0) {
+            JniUtils.setSeed(dropoutSeed * 0x9E3779B97F4A7C15L + module.hashCode());
             in = in.getNDArrayInternal().dropout(in, (float) settings.dropout(), true).singletonOrThrow();
         }
         NDArray low = Linear.linear(in, ab[0], null).singletonOrThrow();

@@ -52,6 +52,10 @@ public final class Decoder {
         return cfg.tieWordEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight";
     }
 
+    /** Rotary tables of a batch's positions, (batch, 1, tokens, head dim) in the model's dtype. */
+    public record Rotary(NDArray cos, NDArray sin) {
+    }
+
     /**
      * Final hidden states (after the last norm), shape (batch, tokens, hidden).
      *
@@ -60,39 +64,61 @@ public final class Decoder {
      * @param cache    when not null, keys/values of this call are appended and attention covers cache + new
      */
     public NDArray forward(Map<String, NDArray> w, LoraAdapters lora, boolean training, Batch batch, KvCache cache) {
+        NDArray x = embed(w, batch);
+        Rotary rotary = rotary(batch);
+        for (int l = 0; l < cfg.numLayers(); l++) {
+            x = layer(l, w, lora, training, x, rotary, batch.mask(), cache);
+        }
+        return finalNorm(w, x);
+    }
+
+    /** Token embeddings of the batch, (batch, tokens, hidden): the input of layer 0. */
+    public NDArray embed(Map<String, NDArray> w, Batch batch) {
         NDArray ids = batch.ids();
-        long b = ids.getShape().get(0);
-        long t = ids.getShape().get(1);
-        NDArray x = ids.getNDArrayInternal().embedding(ids, w.get("model.embed_tokens.weight"), SparseFormat.DENSE)
+        return ids.getNDArrayInternal().embedding(ids, w.get("model.embed_tokens.weight"), SparseFormat.DENSE)
                 .singletonOrThrow();
+    }
+
+    public Rotary rotary(Batch batch) {
         NDArray freqs = batch.positions().expandDims(-1).mul(invFreq);
         NDArray emb = freqs.concat(freqs, -1);
-        NDArray cos = emb.cos().expandDims(1).toType(dtype, false);
-        NDArray sin = emb.sin().expandDims(1).toType(dtype, false);
+        return new Rotary(emb.cos().expandDims(1).toType(dtype, false), emb.sin().expandDims(1).toType(dtype, false));
+    }
+
+    /**
+     * Decoder layer {@code l} (attention and MLP blocks with their residuals) applied to {@code x}. Its results
+     * belong to {@code x}'s manager.
+     */
+    public NDArray layer(int l, Map<String, NDArray> w, LoraAdapters lora, boolean training, NDArray x,
+                         Rotary rotary, NDArray mask, KvCache cache) {
+        long b = x.getShape().get(0);
+        long t = x.getShape().get(1);
         int d = cfg.headDim();
         int nh = cfg.numHeads();
         int kvh = cfg.numKvHeads();
-        for (int l = 0; l < cfg.numLayers(); l++) {
-            String p = "model.layers." + l + ".";
-            NDArray h = rmsNorm(x, w.get(p + "input_layernorm.weight"));
-            NDArray q = proj(w, lora, training, h, p + "self_attn.q_proj").reshape(b, t, nh, d).transpose(0, 2, 1, 3);
-            NDArray k = proj(w, lora, training, h, p + "self_attn.k_proj").reshape(b, t, kvh, d).transpose(0, 2, 1, 3);
-            NDArray v = proj(w, lora, training, h, p + "self_attn.v_proj").reshape(b, t, kvh, d).transpose(0, 2, 1, 3);
-            q = rope(q, cos, sin);
-            k = rope(k, cos, sin);
-            if (cache != null) {
-                NDArray[] kv = cache.append(l, k, v);
-                k = kv[0];
-                v = kv[1];
-            }
-            NDArray attn = attention(q, k, v, batch.mask(), b, t);
-            x = x.add(proj(w, lora, training, attn, p + "self_attn.o_proj"));
-            h = rmsNorm(x, w.get(p + "post_attention_layernorm.weight"));
-            NDArray gate = proj(w, lora, training, h, p + "mlp.gate_proj");
-            NDArray up = proj(w, lora, training, h, p + "mlp.up_proj");
-            NDArray act = gate.mul(Activation.sigmoid(gate)).mul(up);
-            x = x.add(proj(w, lora, training, act, p + "mlp.down_proj"));
+        String p = "model.layers." + l + ".";
+        NDArray h = rmsNorm(x, w.get(p + "input_layernorm.weight"));
+        NDArray q = proj(w, lora, training, h, p + "self_attn.q_proj").reshape(b, t, nh, d).transpose(0, 2, 1, 3);
+        NDArray k = proj(w, lora, training, h, p + "self_attn.k_proj").reshape(b, t, kvh, d).transpose(0, 2, 1, 3);
+        NDArray v = proj(w, lora, training, h, p + "self_attn.v_proj").reshape(b, t, kvh, d).transpose(0, 2, 1, 3);
+        q = rope(q, rotary.cos(), rotary.sin());
+        k = rope(k, rotary.cos(), rotary.sin());
+        if (cache != null) {
+            NDArray[] kv = cache.append(l, k, v);
+            k = kv[0];
+            v = kv[1];
         }
+        NDArray attn = attention(q, k, v, mask, b, t);
+        x = x.add(proj(w, lora, training, attn, p + "self_attn.o_proj"));
+        h = rmsNorm(x, w.get(p + "post_attention_layernorm.weight"));
+        NDArray gate = proj(w, lora, training, h, p + "mlp.gate_proj");
+        NDArray up = proj(w, lora, training, h, p + "mlp.up_proj");
+        NDArray act = gate.mul(Activation.sigmoid(gate)).mul(up);
+        return x.add(proj(w, lora, training, act, p + "mlp.down_proj"));
+    }
+
+    /** The last RMSNorm, applied to the output of the last layer. */
+    public NDArray finalNorm(Map<String, NDArray> w, NDArray x) {
         return rmsNorm(x, w.get("model.norm.weight"));
     }
 

@@ -104,7 +104,7 @@ public final class DjlPolicyModel implements PolicyModel {
         trainable.values().forEach(a -> a.setRequiresGradient(true));
         this.generator = new Generator(decoder, manager);
         this.scorer = new org.prefopt.backends.djl.training.SequenceScorer(decoder, manager,
-                settings.logitsChunkTokens());
+                settings.logitsChunkTokens(), settings.gradientCheckpointing());
         this.optimizer = new org.prefopt.backends.djl.training.AdamW(settings.optimizer(), trainable, manager);
     }
 
@@ -200,8 +200,11 @@ public final class DjlPolicyModel implements PolicyModel {
             throw new IllegalStateException("training needs backend dtype float32 (got " + backend.info().dtype()
                     + "); float16 serves generation and scoring only");
         }
-        // dropout draws from torch's global stream: derive it from (seed, step, call) so resumed runs match
-        JniUtils.setSeed(settings.seed() * 1_000_003L + optimizer.stepCount() * 10_007L + accumulateCalls++);
+        // dropout masks derive from (seed, step, call) so resumed runs match
+        long callSeed = settings.seed() * 1_000_003L + optimizer.stepCount() * 10_007L + accumulateCalls++;
+        if (lora != null) {
+            lora.seedDropout(callSeed);
+        }
         boolean headTrainable = lora == null;
         return scorer.accumulate(weights, lora, batch, loss, withEntropy, headTrainable);
     }

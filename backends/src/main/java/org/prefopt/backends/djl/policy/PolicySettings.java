@@ -14,11 +14,13 @@ import org.prefopt.backends.djl.training.OptimizerSettings;
  * @param loraAdapter      a PEFT adapter directory to start from, or null
  * @param logitsChunkTokens memory-saving path: &gt; 0 computes the output layer in chunks of about this many tokens
  *                         and recomputes them in the backward pass; 0 keeps all logits of a micro-batch
+ * @param gradientCheckpointing memory-saving path: keep only each decoder layer's input during the forward pass
+ *                         and recompute the layers in the backward pass
  * @param referenceCopy    full fine-tuning only: keep a frozen copy of the initial weights for
  *                         {@code ScoringMode.REFERENCE} (taken lazily, before the first update)
  */
 public record PolicySettings(OptimizerSettings optimizer, LoraSettings lora, Path loraAdapter, long seed,
-                             int logitsChunkTokens, boolean referenceCopy) {
+                             int logitsChunkTokens, boolean gradientCheckpointing, boolean referenceCopy) {
 
     public static PolicySettings from(Config c) {
         List<Double> betas = c.getDoubleList("betas");
@@ -36,6 +38,6 @@ public record PolicySettings(OptimizerSettings optimizer, LoraSettings lora, Pat
         LoraSettings lora = l.getBoolean("enabled") ? configured : null;
         Path adapter = lora == null || a.isBlank() ? null : Path.of(a);
         return new PolicySettings(opt, lora, adapter, c.getLong("seed"), c.getInt("logits-chunk-tokens"),
-                c.getBoolean("reference-copy"));
+                c.getBoolean("gradient-checkpointing"), c.getBoolean("reference-copy"));
     }
 }

@@ -29,18 +29,27 @@ import org.prefopt.backends.djl.model.Decoder;
  * resulting {@code dL/dh} (and {@code dL/dW} when the head is trainable) is pushed through the rest of the
  * network with PyTorch autograd via the surrogate {@code Σ stopgrad(dL/dh)·h}, which has exactly the same
  * gradient. With {@code chunkTokens > 0} the log-softmax is recomputed per chunk in the backward pass instead
- * of being kept, bounding memory by {@code chunkTokens × vocab} floats.
+ * of being kept, bounding memory by {@code chunkTokens × vocab} floats. With gradient checkpointing the layers
+ * below are recomputed too ({@link TrunkPass}).
  */
 public final class SequenceScorer {
 
     private final Decoder decoder;
     private final NDManager root;
     private final int chunkTokens;
+    private final boolean gradientCheckpointing;
 
-    public SequenceScorer(Decoder decoder, NDManager root, int chunkTokens) {
+    /**
+     * @param chunkTokens           &gt; 0: the output layer runs in chunks of about this many tokens and is
+     *                              recomputed in the backward pass
+     * @param gradientCheckpointing keep only each layer's input in the forward pass and re-run layers one at a
+     *                              time in the backward pass ({@link TrunkPass#recomputed})
+     */
+    public SequenceScorer(Decoder decoder, NDManager root, int chunkTokens, boolean gradientCheckpointing) {
         this.decoder = decoder;
         this.root = root;
         this.chunkTokens = chunkTokens;
+        this.gradientCheckpointing = gradientCheckpointing;
     }
 
     /** @param inverseTemperatures 1 / temperature per row, or null when every sequence is at temperature 1 */
@@ -187,15 +196,18 @@ public final class SequenceScorer {
             throw new IllegalArgumentException("accumulateGradients needs at least one sequence");
         }
         try (NDManager m = root.newSubManager();
+             // holds grad mode on, and DJL's guard against two collectors at once
              GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
             Prepared p = prepare(m, seqs);
-            NDArray hs = predictorStates(decoder.forward(w, lora, true, p.batch(), null), p);
+            TrunkPass trunk = gradientCheckpointing
+                    ? TrunkPass.recomputed(decoder, w, lora, p.batch(), m, hidden -> predictorStates(hidden, p))
+                    : TrunkPass.kept(decoder, w, lora, p.batch(), hidden -> predictorStates(hidden, p));
             NDArray targets = NdTensors.owned(m.create(p.targets(), new Shape(seqs.size(), p.width())));
             int rows = seqs.size();
             int width = p.width();
             boolean keep = chunkTokens <= 0;
             JniUtils.setGradMode(false);
-            NDArray detached = hs.stopGradient();
+            NDArray detached = trunk.output().stopGradient();
             NDArray invT = inverseTemperatures(m, p);
             HeadPass head = headForward(w, detached, targets, invT, withEntropy, keep);
             List<SequenceScores> scores = unpack(p, head.tokenLogp.toFloatArray(),
@@ -234,14 +246,8 @@ public final class SequenceScorer {
                     dW = dW == null ? part : dW.add(part);
                 }
             }
-            NDArray dhAll = concat(dh);
-            JniUtils.setGradMode(true);
-            NDArray surrogate = hs.mul(dhAll).sum();
-            if (headTrainable) {
-                surrogate = surrogate.add(headW.mul(dW.toType(headW.getDataType(), false)).sum().toType(
-                        surrogate.getDataType(), false));
-            }
-            collector.backward(surrogate);
+            trunk.backward(concat(dh), headTrainable ? headW : null,
+                    headTrainable ? dW.toType(headW.getDataType(), false) : null);
             return new AccumulationResult(grads.loss(), scores);
         } finally {
             JniUtils.setGradMode(false);
