@@ -86,7 +86,8 @@ class FormatOptionTest {
                 .withFallback(PluginDefaults.of(DatasetsPlugin.class).getConfig("prefopt.defaults.dataset." + name));
     }
 
-    private static List<String> problems(String name, Map<String, String> user) {
+    /** What option validation reports, each as {@code <type>.<key>: <message>}. */
+    static List<String> problems(String name, Map<String, String> user) {
         List<String> out = new ArrayList<>();
         factory(name).validate(options(name, user), (config, key, message) -> out.add(name + "." + key + ": "
                 + message));
@@ -94,8 +95,12 @@ class FormatOptionTest {
     }
 
     private static List<Example> read(String name, Map<String, String> user) {
+        return Fixtures.read(dataset(name, user), new ArrayList<>());
+    }
+
+    /** The dataset the plugin builds from these options, which must pass validation. */
+    static Dataset dataset(String name, Map<String, String> user) {
         assertEquals(List.of(), problems(name, user));
-        Dataset d = Guice.createInjector(factory(name).module(options(name, user))).getInstance(Dataset.class);
-        return Fixtures.read(d, new ArrayList<>());
+        return Guice.createInjector(factory(name).module(options(name, user))).getInstance(Dataset.class);
     }
 }

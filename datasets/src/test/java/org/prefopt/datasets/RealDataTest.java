@@ -141,4 +141,30 @@ class RealDataTest {
                     + " examples, " + fromParquet.size() + " skipped, as from JSONL");
         }
     }
+
+    /** The real train files split into three JSONL shards (as {@code split -n l/3} would) give the same statistics. */
+    @Test
+    void realFilesSplitIntoShardsGiveTheSameStatistics(@TempDir Path dir) throws IOException {
+        for (String rel : List.of("gsm8k/train.jsonl", "math/train.jsonl")) {
+            Path jsonl = file(rel);
+            List<String> lines = Files.readAllLines(jsonl);
+            Path shards = Files.createDirectories(dir.resolve(rel.replace('/', '-')));
+            for (int i = 0; i < 3; i++) {
+                Files.write(shards.resolve("part-a" + (char) ('a' + i)),
+                        lines.subList(i * lines.size() / 3, (i + 1) * lines.size() / 3));
+            }
+            String type = rel.startsWith("math") ? "math" : "gsm8k";
+            DatasetStatistics expected = DatasetStatistics.compute(FormatOptionTest.dataset(type,
+                    Map.of("path", jsonl.toString(), "on-bad-record", "skip")), List.of());
+            DatasetStatistics actual = DatasetStatistics.compute(FormatOptionTest.dataset(type,
+                    Map.of("path", shards.resolve("part-*").toString(), "on-bad-record", "skip")), List.of());
+            assertEquals(expected.read(), actual.read(), rel);
+            assertEquals(expected.perDifficulty(), actual.perDifficulty(), rel);
+            assertEquals(expected.numeric(), actual.numeric(), rel);
+            assertEquals(expected.perSubject(), actual.perSubject(), rel);
+            assertEquals(expected.skippedByReason(), actual.skippedByReason(), rel);
+            System.out.println(rel + " in 3 shards: " + actual.read() + " examples, " + actual.perDifficulty()
+                    + ", " + actual.skipped().size() + " skipped, as from the single file");
+        }
+    }
 }

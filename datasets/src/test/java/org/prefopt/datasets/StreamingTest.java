@@ -25,9 +25,9 @@ import org.prefopt.datasets.io.BadRecordPolicy;
 import org.prefopt.datasets.io.RecordFileDataset;
 
 /**
- * A ~1 GiB JSONL file (and a Parquet file of a quarter of that text) is read through the dataset in a forked JVM
- * limited to a 64 MiB heap: if any part of the reader held the file's text, the child would die with
- * OutOfMemoryError.
+ * A ~1 GiB JSONL file (the same in four shards, and a Parquet file of a quarter of that text) is read through the
+ * dataset in a forked JVM limited to a 64 MiB heap: if any part of the reader held the file's text, the child would
+ * die with OutOfMemoryError.
  */
 @Tag("slow")
 class StreamingTest {
@@ -40,19 +40,38 @@ class StreamingTest {
     @Test
     void oneGigabyteWithA64MiBHeap() throws Exception {
         Path file = dir.resolve("big.jsonl");
-        String filler = "x".repeat(400);
+        long records = writeJsonl(file, 0, TARGET_BYTES);
+        assertCountedIn64MiB(file, records, Files.size(file));
+    }
+
+    @Test
+    void oneGigabyteInFourShardsWithA64MiBHeap() throws Exception {
+        // Read through a pattern: one shard open at a time, each streamed; the records are numbered across shards.
         long records = 0;
         long bytes = 0;
+        for (int i = 0; i < 4; i++) {
+            Path shard = dir.resolve("big-0000" + i + "-of-00004.jsonl");
+            records += writeJsonl(shard, records, TARGET_BYTES / 4);
+            bytes += Files.size(shard);
+        }
+        assertCountedIn64MiB(dir.resolve("big-*.jsonl"), records, bytes);
+    }
+
+    /** GSM8K records numbered from {@code first}, about {@code target} bytes of them; returns how many. */
+    private static long writeJsonl(Path file, long first, long target) throws IOException {
+        String filler = "x".repeat(400);
+        long record = first;
+        long bytes = 0;
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            while (bytes < TARGET_BYTES) {
-                String line = "{\"question\":\"Problem " + records + " " + filler + "\",\"answer\":\"a\\nb\\n#### "
-                        + records + "\"}\n";
+            while (bytes < target) {
+                String line = "{\"question\":\"Problem " + record + " " + filler + "\",\"answer\":\"a\\nb\\n#### "
+                        + record + "\"}\n";
                 w.write(line);
                 bytes += line.length();
-                records++;
+                record++;
             }
         }
-        assertCountedIn64MiB(file, records, bytes);
+        return record - first;
     }
 
     @Test

@@ -7,7 +7,11 @@ import org.prefopt.api.data.DataIssue;
 import org.prefopt.api.data.Dataset;
 import org.prefopt.api.data.Example;
 
-/** A dataset read from one record file, JSONL or Parquet, through a record parser. */
+/**
+ * A dataset read through a record parser from what its {@code path} names (see {@link ShardSet}): one JSONL or
+ * Parquet file, or a set of shards (a directory of them, or a pattern such as {@code data/train-*.parquet}) read one
+ * file after another as one dataset.
+ */
 public class RecordFileDataset implements Dataset {
 
     private final String name;
@@ -16,6 +20,7 @@ public class RecordFileDataset implements Dataset {
     private final BadRecordPolicy policy;
     private final RecordParser parser;
 
+    /** @param format the format of every file, or null for {@code auto}: each file's name decides */
     public RecordFileDataset(String name, Path path, RecordFormat format, BadRecordPolicy policy,
                              RecordParser parser) {
         this.name = name;
@@ -25,17 +30,13 @@ public class RecordFileDataset implements Dataset {
         this.parser = parser;
     }
 
-    /** The format chosen by the file's name ({@code .parquet} or JSONL). */
+    /** The format of each file chosen by its name ({@code .parquet} or JSONL). */
     public RecordFileDataset(String name, Path path, BadRecordPolicy policy, RecordParser parser) {
-        this(name, path, RecordFormat.byName(path), policy, parser);
+        this(name, path, null, policy, parser);
     }
 
     public Path path() {
         return path;
-    }
-
-    public RecordFormat format() {
-        return format;
     }
 
     @Override
@@ -45,6 +46,6 @@ public class RecordFileDataset implements Dataset {
 
     @Override
     public Stream<Example> examples(Consumer<DataIssue> skipped) {
-        return RecordSource.open(path, format, policy, parser).stream(skipped);
+        return new ShardSet(path, format, policy, parser).stream(skipped);
     }
 }

@@ -20,13 +20,26 @@ public enum RecordFormat {
      * anything else JSONL.
      */
     public static RecordFormat of(String option, Path path) {
+        return orByName(fixed(option), path);
+    }
+
+    /**
+     * The format the option fixes for every file, or null for {@code auto}, where each file's name decides (a set
+     * of shards may name its files either way; see {@link ShardSet}).
+     */
+    public static RecordFormat fixed(String option) {
         return switch (option.strip().toLowerCase(Locale.ROOT)) {
-            case "auto" -> byName(path);
+            case "auto" -> null;
             case "jsonl" -> JSONL;
             case "parquet" -> PARQUET;
             default -> throw new IllegalArgumentException(OPTION + " must be one of " + CHOICES + " (got '" + option
                     + "')");
         };
+    }
+
+    /** {@code fixed}, or when it is null ({@code auto}) the format the file's name implies. */
+    public static RecordFormat orByName(RecordFormat fixed, Path file) {
+        return fixed != null ? fixed : byName(file);
     }
 
     public static RecordFormat byName(Path path) {

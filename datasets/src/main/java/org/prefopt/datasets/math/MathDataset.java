@@ -17,54 +17,58 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.prefopt.api.data.DataFormatException;
 import org.prefopt.api.data.DataIssue;
-import org.prefopt.api.data.Dataset;
 import org.prefopt.api.data.Example;
 import org.prefopt.datasets.io.BadRecordException;
 import org.prefopt.datasets.io.BadRecordPolicy;
 import org.prefopt.datasets.io.BadRecords;
 import org.prefopt.datasets.io.JsonlSource;
+import org.prefopt.datasets.io.RecordFileDataset;
 import org.prefopt.datasets.io.RecordFormat;
-import org.prefopt.datasets.io.RecordSource;
+import org.prefopt.datasets.io.ShardSet;
 
 /**
- * MATH from a JSONL or Parquet file, or from the original release's directory tree ({@code test/algebra/1.json},
- * one JSON object per file). In the tree each file is read on its own, in sorted path order, and its id is its path
- * relative to the parent of the given directory (e.g. {@code test/algebra/1.json}, the form of MATH's
- * {@code unique_id}).
+ * MATH from a JSONL or Parquet file, a set of them ({@link ShardSet}), or the original release's directory tree
+ * ({@code test/algebra/1.json}, one JSON object per file). In the tree each file is read on its own, in sorted path
+ * order, and its id is its path relative to the parent of the given directory (e.g. {@code test/algebra/1.json}, the
+ * form of MATH's {@code unique_id}).
+ *
+ * <p>A directory is the tree unless {@link ShardSet#isShardDirectory} holds: it directly holds {@code *.parquet} or
+ * {@code *.jsonl} files and has no sub-directory (hidden ones aside); then it is a set of shards, as for the other
+ * file datasets.
  */
-public final class MathDataset implements Dataset {
+public final class MathDataset extends RecordFileDataset {
 
-    private final Path path;
-    private final RecordFormat format;
     private final BadRecordPolicy policy;
-    private final MathRecords parser = new MathRecords();
+    private final MathRecords parser;
 
-    /** @param format the format of a file; a directory is always the tree of JSON files */
+    /** @param format the format of every file, or null for {@code auto}; the tree is always JSON files */
     public MathDataset(Path path, RecordFormat format, BadRecordPolicy policy) {
-        this.path = path;
-        this.format = format;
-        this.policy = policy;
+        this(path, format, policy, new MathRecords());
     }
 
-    /** The format of a file chosen by its name ({@code .parquet} or JSONL). */
+    /** The format of each file chosen by its name ({@code .parquet} or JSONL). */
     public MathDataset(Path path, BadRecordPolicy policy) {
-        this(path, RecordFormat.byName(path), policy);
+        this(path, null, policy);
     }
 
-    @Override
-    public String describe() {
-        return "math(" + path + ")";
+    private MathDataset(Path path, RecordFormat format, BadRecordPolicy policy, MathRecords parser) {
+        super("math", path, format, policy, parser);
+        this.policy = policy;
+        this.parser = parser;
+    }
+
+    /** Whether {@code path} is read as the directory tree of JSON files (see the class comment). */
+    public static boolean isTree(Path path) {
+        return Files.isDirectory(path) && !ShardSet.isShardDirectory(path);
     }
 
     @Override
     public Stream<Example> examples(Consumer<DataIssue> skipped) {
-        if (Files.isDirectory(path)) {
-            return tree(skipped);
-        }
-        return RecordSource.open(path, format, policy, parser).stream(skipped);
+        return isTree(path()) ? tree(skipped) : super.examples(skipped);
     }
 
     private Stream<Example> tree(Consumer<DataIssue> skipped) {
+        Path path = path();
         List<Path> files;
         try (Stream<Path> walk = Files.walk(path)) {
             // Only the paths are held, never the contents.
@@ -74,8 +78,12 @@ public final class MathDataset implements Dataset {
             throw new DataFormatException(new DataIssue(path.toString(), 0, "cannot list directory: " + e), e);
         }
         if (files.isEmpty()) {
+            // Shard files beside sub-directories: the tree was chosen, but the files may be what was meant.
+            String hint = ShardSet.holdsShardFiles(path) ? "; it holds .parquet or .jsonl files, but also"
+                    + " sub-directories, so it is read as the tree: name the files with a pattern such as "
+                    + path.resolve("*.parquet").toAbsolutePath() + " or *.jsonl" : "";
             throw new DataFormatException(new DataIssue(path.toString(), 0,
-                    "directory holds no .json files (expected the MATH tree, e.g. test/algebra/1.json)"));
+                    "directory holds no .json files (expected the MATH tree, e.g. test/algebra/1.json" + hint + ")"));
         }
         Path base = path.toAbsolutePath().getParent() == null ? path.toAbsolutePath()
                 : path.toAbsolutePath().getParent();

@@ -22,6 +22,7 @@ import org.prefopt.datasets.io.DataFiles;
 import org.prefopt.datasets.io.RecordFileDataset;
 import org.prefopt.datasets.io.RecordFormat;
 import org.prefopt.datasets.io.RecordSource;
+import org.prefopt.datasets.io.ShardSet;
 import org.prefopt.datasets.jsonl.FieldMapping;
 import org.prefopt.datasets.math.MathDataset;
 import org.prefopt.datasets.numeric.NumericAnswer;
@@ -151,9 +152,9 @@ public final class DatasetsPlugin implements Plugin {
         return Path.of(o.getString("path"));
     }
 
-    /** The file format: the option, or for {@code auto} the file's name ({@code .parquet} or JSONL). */
+    /** The format option's format for every file, or null for {@code auto} (each file's name decides). */
     private static RecordFormat format(Config o) {
-        return RecordFormat.of(o.getString(RecordFormat.OPTION), path(o));
+        return RecordFormat.fixed(o.getString(RecordFormat.OPTION));
     }
 
     private static BadRecordPolicy policy(Config o) {
@@ -169,30 +170,41 @@ public final class DatasetsPlugin implements Plugin {
         validatePath(o, p, false);
     }
 
-    private static void validatePath(Config o, OptionProblems p, boolean directoryAllowed) {
+    /** The path names a file or a set of shards ({@link ShardSet}), each readable; for math, or a tree. */
+    private static void validatePath(Config o, OptionProblems p, boolean math) {
         p.requireOneOf(o, BadRecordPolicy.OPTION, POLICIES);
         p.requireOneOf(o, RecordFormat.OPTION, RecordFormat.CHOICES);
         if (!o.hasPath("path") || o.getString("path").isBlank()) {
-            p.add(o, "path", "is required: the dataset file");
+            p.add(o, "path", "is required: the dataset file, a directory of shards or a pattern such as"
+                    + " data/train-*.parquet");
             return;
         }
         Path path = path(o);
-        if (directoryAllowed && java.nio.file.Files.isDirectory(path)) {
+        if (math && MathDataset.isTree(path)) {
             if (!o.getString(RecordFormat.OPTION).equals("auto")) {
                 p.add(o, RecordFormat.OPTION, "applies to a file; a directory is read as the tree of JSON files"
                         + " (leave format = auto)");
             }
             return;
         }
-        String problem;
+        RecordFormat fixed = null;
+        boolean formatKnown = true;
         try {
-            problem = RecordSource.problemWith(path, format(o));
+            fixed = format(o);
         } catch (IllegalArgumentException e) {
-            // The format was reported above; without one, only check that there is a file.
-            problem = DataFiles.problemWith(path, "a data file");
+            formatKnown = false; // reported above; without a format, only check that the files are there
         }
-        if (problem != null) {
-            p.add(o, "path", problem);
+        ShardSet.Resolution shards = ShardSet.resolve(path, fixed);
+        if (shards.problem() != null) {
+            p.add(o, "path", shards.problem());
+            return;
+        }
+        for (Path file : shards.files()) {
+            String problem = formatKnown ? RecordSource.problemWith(file, RecordFormat.orByName(fixed, file))
+                    : DataFiles.problemWith(file, "a data file");
+            if (problem != null) {
+                p.add(o, "path", problem);
+            }
         }
     }
 
