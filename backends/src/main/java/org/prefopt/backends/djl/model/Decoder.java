@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
+import java.util.List;
 import java.util.Map;
 import org.prefopt.backends.djl.lora.LoraAdapters;
 
@@ -68,6 +69,39 @@ public final class Decoder {
         Rotary rotary = rotary(batch);
         for (int l = 0; l < cfg.numLayers(); l++) {
             x = layer(l, w, lora, training, x, rotary, batch.mask(), cache);
+        }
+        return finalNorm(w, x);
+    }
+
+    /**
+     * Final hidden states as {@link #forward} gives them (no KV cache), with each layer run in its own sub-manager of
+     * {@code manager} that is closed when the layer is done. Without autograd nothing else holds a layer's
+     * intermediates, so memory holds one layer's activations at a time instead of all of them.
+     *
+     * @param layerInputs when not null, receives the input of every layer and then of the final norm, owned by
+     *                    {@code manager} (gradient checkpointing re-runs the layers from them); when null each
+     *                    input is released once its layer is done
+     */
+    public NDArray forwardReleasing(Map<String, NDArray> w, LoraAdapters lora, boolean training, Batch batch,
+                                    NDManager manager, List<NDArray> layerInputs) {
+        Rotary rotary = rotary(batch);
+        NDArray x = embed(w, batch);
+        for (int l = 0; l < cfg.numLayers(); l++) {
+            if (layerInputs != null) {
+                layerInputs.add(x);
+            }
+            try (NDManager scope = manager.newSubManager()) {
+                x.tempAttach(scope); // the layer's intermediates follow their first operand into this scope
+                NDArray y = layer(l, w, lora, training, x, rotary, batch.mask(), null);
+                y.attach(manager);
+                if (layerInputs == null) {
+                    x.close();
+                }
+                x = y;
+            }
+        }
+        if (layerInputs != null) {
+            layerInputs.add(x);
         }
         return finalNorm(w, x);
     }

@@ -98,7 +98,9 @@ public final class AdamW {
                 g.attach(s);
                 NDArray g32 = g.toType(DataType.FLOAT32, false);
                 grads.put(e.getKey(), g32);
-                sq += g32.square().sum().getFloat();
+                try (NDArray squares = g32.square(); NDArray sum = squares.sum()) {
+                    sq += sum.getFloat();
+                }
             }
             double norm = Math.sqrt(sq);
             double lr = currentLearningRate();
@@ -117,21 +119,33 @@ public final class AdamW {
             double bc1 = 1 - StrictMath.pow(b1, step);
             double bc2 = 1 - StrictMath.pow(b2, step);
             for (var e : grads.entrySet()) {
-                NDArray p = params.get(e.getKey());
-                NDArray mm = m.get(e.getKey());
-                NDArray vv = v.get(e.getKey());
-                NDArray g = e.getValue().mul(clip);
-                mm.muli(b1).addi(g.mul(1 - b1));
-                vv.muli(b2).addi(g.square().muli(1 - b2));
-                NDArray denom = vv.div(bc2);
-                denom.attach(s);
-                NDArray update = mm.div(bc1);
-                update.attach(s);
-                update.divi(denom.sqrt().addi(settings.eps())).muli(lr);
-                if (settings.weightDecay() > 0) {
-                    p.muli(1 - lr * settings.weightDecay());
+                // one parameter at a time, each temporary closed as soon as it is used: the temporaries of the
+                // largest array (the embedding), not of all of them, set the step's peak memory
+                try (NDManager ps = s.newSubManager()) {
+                    NDArray p = params.get(e.getKey());
+                    NDArray mm = m.get(e.getKey());
+                    NDArray vv = v.get(e.getKey());
+                    NDArray g = e.getValue();
+                    g.attach(ps);
+                    NDArray clipped = g.mul(clip);
+                    try (NDArray t = clipped.mul(1 - b1)) {
+                        mm.muli(b1).addi(t);
+                    }
+                    try (NDArray t = clipped.square()) {
+                        vv.muli(b2).addi(t.muli(1 - b2));
+                    }
+                    clipped.close();
+                    g.close();
+                    NDArray update = mm.div(bc1);
+                    update.attach(ps);
+                    try (NDArray denom = vv.div(bc2); NDArray root = denom.sqrt()) {
+                        update.divi(root.addi(settings.eps())).muli(lr);
+                    }
+                    if (settings.weightDecay() > 0) {
+                        p.muli(1 - lr * settings.weightDecay());
+                    }
+                    p.subi(update.toType(p.getDataType(), false));
                 }
-                p.subi(update.toType(p.getDataType(), false));
             }
             zeroGradients();
             return new OptimizerStepResult(norm, lr, true);

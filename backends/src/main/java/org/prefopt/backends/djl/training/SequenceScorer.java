@@ -112,9 +112,9 @@ public final class SequenceScorer {
         JniUtils.setGradMode(false);
         try (NDManager m = root.newSubManager()) {
             Prepared p = prepare(m, seqs);
-            NDArray hs = predictorStates(decoder.forward(w, lora, false, p.batch(), null), p);
+            NDArray hs = predictorStates(decoder.forwardReleasing(w, lora, false, p.batch(), m, null), p);
             NDArray targets = NdTensors.owned(m.create(p.targets(), new Shape(seqs.size(), p.width())));
-            HeadPass head = headForward(w, hs, targets, inverseTemperatures(m, p), withEntropy, false);
+            HeadPass head = headForward(w, hs, targets, inverseTemperatures(m, p), withEntropy, false, m);
             return unpack(p, head.tokenLogp.toFloatArray(), withEntropy ? head.entropy.toFloatArray() : null);
         }
     }
@@ -137,8 +137,25 @@ public final class SequenceScorer {
         return (invT == null ? logits : logits.mul(invT)).logSoftmax(-1);
     }
 
+    /**
+     * A chunk's slice of {@code a} moved into {@code scope}, so that everything computed from it (it is always the
+     * first operand) is released with the scope: without autograd nothing else frees the (chunk × vocab) arrays,
+     * and the chunks would add up to the whole output layer.
+     */
+    private static NDArray sliceInto(NDManager scope, NDArray a, String index) {
+        NDArray slice = a.get(index);
+        slice.attach(scope);
+        return slice;
+    }
+
+    /** Moves {@code a} out of a chunk's scope into {@code m}, and returns it. */
+    private static NDArray keepIn(NDManager m, NDArray a) {
+        a.attach(m);
+        return a;
+    }
+
     private HeadPass headForward(Map<String, NDArray> w, NDArray hs, NDArray targets, NDArray invT,
-                                 boolean withEntropy, boolean keep) {
+                                 boolean withEntropy, boolean keep, NDManager m) {
         int rows = (int) hs.getShape().get(0);
         int width = (int) hs.getShape().get(1);
         int step = chunkWidth(rows, width);
@@ -148,14 +165,15 @@ public final class SequenceScorer {
         NDArray head = w.get(Decoder.headName(decoder.config()));
         for (int s = 0; s < width; s += step) {
             int e = Math.min(width, s + step);
-            NDArray h = hs.get(":, " + s + ":" + e + ", :");
-            NDArray logp = logProbs(h, head, invT);
-            tok.add(logp.gather(targets.get(":, " + s + ":" + e).expandDims(-1), -1).squeeze(-1));
-            if (withEntropy) {
-                ent.add(logp.exp().mul(logp).sum(new int[] {-1}).neg());
-            }
-            if (keep) {
-                out.logpChunks.add(logp);
+            try (NDManager scope = m.newSubManager()) {
+                NDArray logp = logProbs(sliceInto(scope, hs, ":, " + s + ":" + e + ", :"), head, invT);
+                tok.add(keepIn(m, logp.gather(targets.get(":, " + s + ":" + e).expandDims(-1), -1).squeeze(-1)));
+                if (withEntropy) {
+                    ent.add(keepIn(m, logp.exp().mul(logp).sum(new int[] {-1}).neg()));
+                }
+                if (keep) {
+                    out.logpChunks.add(keepIn(m, logp));
+                }
             }
         }
         out.tokenLogp = concat(tok);
@@ -209,7 +227,7 @@ public final class SequenceScorer {
             JniUtils.setGradMode(false);
             NDArray detached = trunk.output().stopGradient();
             NDArray invT = inverseTemperatures(m, p);
-            HeadPass head = headForward(w, detached, targets, invT, withEntropy, keep);
+            HeadPass head = headForward(w, detached, targets, invT, withEntropy, keep, m);
             List<SequenceScores> scores = unpack(p, head.tokenLogp.toFloatArray(),
                     withEntropy ? head.entropy.toFloatArray() : null);
             LossGradients grads = loss.evaluate(scores);
@@ -226,24 +244,33 @@ public final class SequenceScorer {
             for (int s = 0, c = 0; s < width; s += step, c++) {
                 int e = Math.min(width, s + step);
                 String cols = ":, " + s + ":" + e;
-                NDArray h = detached.get(cols + ", :");
-                NDArray logp = keep ? head.logpChunks.get(c) : logProbs(h, headW, invT);
-                NDArray prob = logp.exp();
-                NDArray dz = targets.get(cols).oneHot(vocab).toType(DataType.FLOAT32, false).sub(prob)
-                        .mul(gArr.get(cols).expandDims(-1));
-                if (geArr != null) {
-                    NDArray ent = head.entropy.get(cols).expandDims(-1);
-                    dz = dz.sub(prob.mul(logp.add(ent)).mul(geArr.get(cols).expandDims(-1)));
-                }
-                if (invT != null) {
-                    dz = dz.mul(invT); // chain rule through logits / temperature
-                }
-                NDArray dzTyped = dz.toType(headW.getDataType(), false);
-                dh.add(dzTyped.matMul(headW));
-                if (headTrainable) {
-                    NDArray part = dz.reshape(-1, vocab).transpose()
-                            .matMul(h.reshape(-1, h.getShape().get(2)).toType(DataType.FLOAT32, false));
-                    dW = dW == null ? part : dW.add(part);
+                try (NDManager scope = m.newSubManager()) {
+                    NDArray h = sliceInto(scope, detached, cols + ", :");
+                    NDArray logp = keep ? head.logpChunks.get(c) : logProbs(h, headW, invT);
+                    if (keep) {
+                        logp.attach(scope); // used for the last time here
+                    }
+                    NDArray prob = logp.exp();
+                    NDArray dz = sliceInto(scope, targets, cols).oneHot(vocab).toType(DataType.FLOAT32, false)
+                            .sub(prob).mul(gArr.get(cols).expandDims(-1));
+                    if (geArr != null) {
+                        NDArray ent = head.entropy.get(cols).expandDims(-1);
+                        dz = dz.sub(prob.mul(logp.add(ent)).mul(geArr.get(cols).expandDims(-1)));
+                    }
+                    if (invT != null) {
+                        dz = dz.mul(invT); // chain rule through logits / temperature
+                    }
+                    NDArray dzTyped = dz.toType(headW.getDataType(), false);
+                    dh.add(keepIn(m, dzTyped.matMul(headW)));
+                    if (headTrainable) {
+                        NDArray part = dz.reshape(-1, vocab).transpose()
+                                .matMul(h.reshape(-1, h.getShape().get(2)).toType(DataType.FLOAT32, false));
+                        if (dW == null) {
+                            dW = keepIn(m, part);
+                        } else {
+                            dW.addi(part);
+                        }
+                    }
                 }
             }
             trunk.backward(concat(dh), headTrainable ? headW : null,

@@ -40,20 +40,9 @@ public abstract sealed class TrunkPass permits TrunkPass.Kept, TrunkPass.Recompu
     static TrunkPass recomputed(Decoder decoder, Map<String, NDArray> w, LoraAdapters lora, Batch batch,
                                 NDManager manager, UnaryOperator<NDArray> select) {
         JniUtils.setGradMode(false);
-        Decoder.Rotary rotary = decoder.rotary(batch);
         List<NDArray> inputs = new ArrayList<>();
-        NDArray x = decoder.embed(w, batch);
-        for (int l = 0; l < decoder.config().numLayers(); l++) {
-            inputs.add(x);
-            try (NDManager scope = manager.newSubManager()) {
-                x.tempAttach(scope); // the layer's intermediates follow their first operand into this scope
-                NDArray y = decoder.layer(l, w, lora, true, x, rotary, batch.mask(), null);
-                y.attach(manager);
-                x = y;
-            }
-        }
-        inputs.add(x); // the input of the final norm
-        NDArray out = select.apply(decoder.finalNorm(w, x));
+        NDArray out = select.apply(decoder.forwardReleasing(w, lora, true, batch, manager, inputs));
+        Decoder.Rotary rotary = decoder.rotary(batch);
         return new Recomputed(decoder, w, lora, batch, manager, select, rotary, inputs, out);
     }
 
