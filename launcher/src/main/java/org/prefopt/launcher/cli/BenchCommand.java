@@ -28,8 +28,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code prefopt bench}: speed of a policy through the {@code PolicyModel} API — generation tokens/s (batch × new
- * tokens with the KV cache), training tokens/s (forward + backward + AdamW, full fine-tuning) — and the fraction
- * of the backend's measured matrix-multiply FLOP rate each reaches. {@code backends/src/test/python/bench_pytorch.py}
+ * tokens with the KV cache), training tokens/s (forward + backward + AdamW; full fine-tuning, or LoRA with
+ * {@code --lora-rank}) — the fraction of the backend's measured matrix-multiply FLOP rate each reaches, and the
+ * training phase's peak resident memory. {@code backends/src/test/python/bench_pytorch.py}
  * measures the same model and steps in PyTorch eager, for side-by-side ratios.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -71,6 +72,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "The policy's logits-chunk-tokens option (0: one output-layer pass; default: ${DEFAULT-VALUE}).")
     int logitsChunkTokens;
 
+    @Option(names = "--lora-rank", defaultValue = "0", paramLabel = "<N>",
+            description = "Train LoRA adapters of this rank (alpha 2N) on every projection instead of all weights"
+                    + " (0: full fine-tuning; default: ${DEFAULT-VALUE}).")
+    int loraRank;
+
     @Option(names = "--json", description = "Machine-readable output.")
     boolean json;
 
@@ -80,12 +86,13 @@ final class BenchCommand implements Callable<Integer> {
             policyArgs.preset = "bench-small";
         }
         if (batch < 1 || promptLen < 1 || newTokens < 1 || trainBatch < 1 || trainLen < 4 || repeats < 1
-                || logitsChunkTokens < 0) {
+                || logitsChunkTokens < 0 || loraRank < 0) {
             throw new UsageException("batch, prompt-len, new-tokens, train-batch and repeats must be >= 1,"
-                    + " train-len >= 4, logits-chunk-tokens >= 0");
+                    + " train-len >= 4, logits-chunk-tokens and lora-rank >= 0");
         }
         Map<String, Object> options = Map.of("learning-rate", 1e-4, "gradient-checkpointing", gradientCheckpointing,
-                "logits-chunk-tokens", logitsChunkTokens);
+                "logits-chunk-tokens", logitsChunkTokens, "lora", loraRank == 0 ? Map.of("enabled", false)
+                        : Map.of("enabled", true, "rank", loraRank, "alpha", 2 * loraRank));
         try (RunAssembly assembly = policyArgs.open(parent, "bench", options)) {
             PolicyModel policy = assembly.component(Slot.POLICY, "policy");
             Backend backend = assembly.component(Slot.BACKEND, "backend");
@@ -141,9 +148,10 @@ final class BenchCommand implements Callable<Integer> {
             }
             double trainTps = (double) trainBatch * trainLen / trainSeconds;
             OptionalLong trainPeak = peakReset ? PeakResidentMemory.read() : OptionalLong.empty();
-            // model FLOPs: 2·N per generated token, 6·N per trained token (attention terms left out)
+            // model FLOPs: 2·N per generated token; per trained token 6·N, or 4·N under LoRA (no weight gradients of
+            // the frozen base; the adapters' own are negligible); attention terms left out
             double genFraction = 2.0 * params * genTps / matmul;
-            double trainFraction = 6.0 * params * trainTps / matmul;
+            double trainFraction = (loraRank > 0 ? 4.0 : 6.0) * params * trainTps / matmul;
             report(policy, backend, params, matmul, genTps, trainTps, genFraction, trainFraction, trainPeak);
         }
         return ExitCodes.OK;
@@ -168,6 +176,7 @@ final class BenchCommand implements Callable<Integer> {
             o.put("train_batch", trainBatch);
             o.put("train_seq_len", trainLen);
             o.put("train_tokens_per_s", trainTps);
+            o.put("lora_rank", loraRank);
             o.put("gradient_checkpointing", gradientCheckpointing);
             o.put("logits_chunk_tokens", logitsChunkTokens);
             if (trainPeak.isPresent()) {
@@ -185,9 +194,9 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("matmul rate (1024^3): %.1f GFLOP/s%n", matmul / 1e9);
             out.printf("generation: %.0f tokens/s (batch %d, %d new tokens), %.1f%% of matmul rate%n", genTps, batch,
                     newTokens, 100 * genFraction);
-            out.printf("training:   %.0f tokens/s (batch %d x %d, fwd+bwd+AdamW%s), %.1f%% of matmul rate%n", trainTps,
-                    trainBatch, trainLen, gradientCheckpointing ? ", gradient checkpointing" : "",
-                    100 * trainFraction);
+            out.printf("training:   %.0f tokens/s (batch %d x %d, fwd+bwd+AdamW, %s%s), %.1f%% of matmul rate%n",
+                    trainTps, trainBatch, trainLen, loraRank > 0 ? "LoRA rank " + loraRank : "full fine-tuning",
+                    gradientCheckpointing ? ", gradient checkpointing" : "", 100 * trainFraction);
             out.println("training peak resident memory: " + (trainPeak.isPresent()
                     ? String.format("%.0f MiB", trainPeak.getAsLong() / 1048576.0)
                     : "not measured (needs Linux /proc/self/status and clear_refs)"));

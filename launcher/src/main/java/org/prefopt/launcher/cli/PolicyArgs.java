@@ -39,8 +39,8 @@ final class PolicyArgs {
         if (model != null) {
             policy.put("type", "hf");
             policy.put("path", model);
-            // the model as it is: these commands use the base weights, no adapter
-            policy.put("lora", Map.of("enabled", false));
+            // the model as it is: these commands use the base weights, no adapter, unless the caller asks for one
+            policy.putIfAbsent("lora", Map.of("enabled", false));
         } else {
             policy.put("type", "tiny");
             policy.put("preset", preset);

@@ -108,5 +108,11 @@ class CommandLineIT {
             // at least the JVM itself is resident
             assertTrue(o.get("train_peak_rss_bytes").asLong() > 16L << 20, line);
         }
+
+        Distribution.Result lora = Distribution.run(dir, 300, "bench", "--preset", "tiny", "--threads", "1",
+                "--batch", "2", "--new-tokens", "4", "--train-batch", "2", "--train-len", "16", "--repeats", "1",
+                "--lora-rank", "2");
+        assertEquals(0, lora.exitCode(), lora.output());
+        assertTrue(lora.output().contains("fwd+bwd+AdamW, LoRA rank 2)"), lora.output());
     }
 }
