@@ -85,11 +85,14 @@ final class BenchCommand implements Callable<Integer> {
         if (policyArgs.model == null && policyArgs.preset == null) {
             policyArgs.preset = "bench-small";
         }
-        if (batch < 1 || promptLen < 1 || newTokens < 1 || trainBatch < 1 || trainLen < 4 || repeats < 1
-                || logitsChunkTokens < 0 || loraRank < 0) {
-            throw new UsageException("batch, prompt-len, new-tokens, train-batch and repeats must be >= 1,"
-                    + " train-len >= 4, logits-chunk-tokens and lora-rank >= 0");
-        }
+        atLeast("--batch", batch, 1);
+        atLeast("--prompt-len", promptLen, 1);
+        atLeast("--new-tokens", newTokens, 1);
+        atLeast("--train-batch", trainBatch, 1);
+        atLeast("--train-len", trainLen, 4);
+        atLeast("--repeats", repeats, 1);
+        atLeast("--logits-chunk-tokens", logitsChunkTokens, 0);
+        atLeast("--lora-rank", loraRank, 0);
         Map<String, Object> options = Map.of("learning-rate", 1e-4, "gradient-checkpointing", gradientCheckpointing,
                 "logits-chunk-tokens", logitsChunkTokens, "lora", loraRank == 0 ? Map.of("enabled", false)
                         : Map.of("enabled", true, "rank", loraRank, "alpha", 2 * loraRank));
@@ -200,6 +203,12 @@ final class BenchCommand implements Callable<Integer> {
             out.println("training peak resident memory: " + (trainPeak.isPresent()
                     ? String.format("%.0f MiB", trainPeak.getAsLong() / 1048576.0)
                     : "not measured (needs Linux /proc/self/status and clear_refs)"));
+        }
+    }
+
+    private static void atLeast(String option, int value, int min) {
+        if (value < min) {
+            throw new UsageException(option + " must be >= " + min + " (got " + value + ")");
         }
     }
 
