@@ -48,9 +48,12 @@ public final class Decoder {
         return dtype;
     }
 
+    /** The token embedding's Hugging Face name. */
+    public static final String EMBEDDING = "model.embed_tokens.weight";
+
     /** The output projection: {@code lm_head.weight}, or the input embedding when tied. */
     public static String headName(ModelConfig cfg) {
-        return cfg.tieWordEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight";
+        return cfg.tieWordEmbeddings() ? EMBEDDING : "lm_head.weight";
     }
 
     /** Rotary tables of a batch's positions, (batch, 1, tokens, head dim) in the model's dtype. */
@@ -109,7 +112,7 @@ public final class Decoder {
     /** Token embeddings of the batch, (batch, tokens, hidden): the input of layer 0. */
     public NDArray embed(Map<String, NDArray> w, Batch batch) {
         NDArray ids = batch.ids();
-        return ids.getNDArrayInternal().embedding(ids, w.get("model.embed_tokens.weight"), SparseFormat.DENSE)
+        return ids.getNDArrayInternal().embedding(ids, w.get(EMBEDDING), SparseFormat.DENSE)
                 .singletonOrThrow();
     }
 

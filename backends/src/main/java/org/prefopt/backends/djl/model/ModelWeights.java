@@ -24,7 +24,7 @@ public final class ModelWeights {
         long h = c.hiddenSize();
         long q = (long) c.numHeads() * c.headDim();
         long kv = (long) c.numKvHeads() * c.headDim();
-        m.put("model.embed_tokens.weight", new long[] {c.vocabSize(), h});
+        m.put(Decoder.EMBEDDING, new long[] {c.vocabSize(), h});
         for (int l = 0; l < c.numLayers(); l++) {
             String p = "model.layers." + l + ".";
             m.put(p + "input_layernorm.weight", new long[] {h});

@@ -27,8 +27,7 @@ import org.prefopt.backends.djl.model.Decoder;
  * <p>The output layer is differentiated by hand, chunk by chunk, because its (tokens × vocab) logits dominate
  * memory: for {@code L = Σ g·logp(target) + Σ e·H}, {@code dL/dz = g·(onehot − p) − e·p·(log p + H)}. The
  * resulting {@code dL/dh} (and {@code dL/dW} when the head is trainable) is pushed through the rest of the
- * network with PyTorch autograd via the surrogate {@code Σ stopgrad(dL/dh)·h}, which has exactly the same
- * gradient. With {@code chunkTokens > 0} the log-softmax is recomputed per chunk in the backward pass instead
+ * network with PyTorch autograd ({@link TrunkPass}). With {@code chunkTokens > 0} the log-softmax is recomputed per chunk in the backward pass instead
  * of being kept, bounding memory by {@code chunkTokens × vocab} floats. With gradient checkpointing the layers
  * below are recomputed too ({@link TrunkPass}).
  */

@@ -42,8 +42,7 @@ public abstract sealed class TrunkPass permits TrunkPass.Kept, TrunkPass.Recompu
         JniUtils.setGradMode(false);
         List<NDArray> inputs = new ArrayList<>();
         NDArray out = select.apply(decoder.forwardReleasing(w, lora, true, batch, manager, inputs));
-        Decoder.Rotary rotary = decoder.rotary(batch);
-        return new Recomputed(decoder, w, lora, batch, manager, select, rotary, inputs, out);
+        return new Recomputed(decoder, w, lora, batch, manager, select, inputs, out);
     }
 
     private final NDArray output;
@@ -97,12 +96,11 @@ public abstract sealed class TrunkPass permits TrunkPass.Kept, TrunkPass.Recompu
         private final Batch batch;
         private final NDManager manager;
         private final UnaryOperator<NDArray> select;
-        private final Decoder.Rotary rotary;
         private final List<NDArray> inputs;
 
         private Recomputed(Decoder decoder, Map<String, NDArray> w, LoraAdapters lora, Batch batch,
-                           NDManager manager, UnaryOperator<NDArray> select, Decoder.Rotary rotary,
-                           List<NDArray> inputs, NDArray output) {
+                           NDManager manager, UnaryOperator<NDArray> select, List<NDArray> inputs,
+                           NDArray output) {
             super(output);
             this.decoder = decoder;
             this.w = w;
@@ -110,13 +108,13 @@ public abstract sealed class TrunkPass permits TrunkPass.Kept, TrunkPass.Recompu
             this.batch = batch;
             this.manager = manager;
             this.select = select;
-            this.rotary = rotary;
             this.inputs = inputs;
         }
 
         @Override
         void backward(NDArray dOutput, NDArray head, NDArray dHead) {
             JniUtils.setGradMode(true);
+            Decoder.Rotary rotary = decoder.rotary(batch);
             int layers = decoder.config().numLayers();
             NDArray dx = segment(inputs.get(layers), dOutput, x -> select.apply(decoder.finalNorm(w, x)));
             for (int l = layers - 1; l >= 0; l--) {
@@ -126,7 +124,7 @@ public abstract sealed class TrunkPass permits TrunkPass.Kept, TrunkPass.Recompu
                 dx.close();
                 dx = dIn;
             }
-            NDArray embedding = w.get("model.embed_tokens.weight");
+            NDArray embedding = w.get(Decoder.EMBEDDING);
             if (embedding.hasGradient()) {
                 backpropagate(decoder.embed(w, batch), dx);
             }
