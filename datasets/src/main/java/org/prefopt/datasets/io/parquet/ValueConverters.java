@@ -12,6 +12,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.function.LongFunction;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.PrimitiveConverter;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -33,24 +36,26 @@ final class ValueConverters {
             throws UnsupportedColumnException {
         LogicalTypeAnnotation a = type.getLogicalTypeAnnotation();
         PrimitiveConverter c = switch (type.getPrimitiveTypeName()) {
-            case BOOLEAN -> a == null ? new Booleans(sink) : null;
-            case INT32 -> a == null || signedInt(a) ? new Ints(sink)
-                    : a instanceof IntLogicalTypeAnnotation ? new UnsignedInts(sink)
+            case BOOLEAN -> a == null ? booleans(sink) : null;
+            case INT32 -> a == null || signedInt(a) ? ints(sink, NODES::numberNode)
+                    : a instanceof IntLogicalTypeAnnotation
+                            ? ints(sink, v -> NODES.numberNode(Integer.toUnsignedLong(v)))
                     : a instanceof DecimalLogicalTypeAnnotation d ? new Decimals(sink, d.getScale())
                     : null;
-            case INT64 -> a == null || signedInt(a) ? new Longs(sink)
-                    : a instanceof IntLogicalTypeAnnotation ? new UnsignedLongs(sink)
+            case INT64 -> a == null || signedInt(a) ? longs(sink, NODES::numberNode)
+                    : a instanceof IntLogicalTypeAnnotation ? longs(sink, ValueConverters::unsignedLong)
                     : a instanceof DecimalLogicalTypeAnnotation d ? new Decimals(sink, d.getScale())
                     : null;
-            case FLOAT -> a == null ? new Floats(sink) : null;
-            case DOUBLE -> a == null ? new Doubles(sink) : null;
-            case BINARY, FIXED_LEN_BYTE_ARRAY -> a == null ? new Bytes(sink)
+            case FLOAT -> a == null ? floats(sink) : null;
+            case DOUBLE -> a == null ? doubles(sink) : null;
+            case BINARY, FIXED_LEN_BYTE_ARRAY -> a == null ? binaries(sink, v -> NODES.binaryNode(v.getBytes()))
                     : a instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
                             || a instanceof LogicalTypeAnnotation.EnumLogicalTypeAnnotation
                             || a instanceof LogicalTypeAnnotation.JsonLogicalTypeAnnotation
                             ? new Texts(sink, column, problems)
                     : a instanceof DecimalLogicalTypeAnnotation d ? new Decimals(sink, d.getScale())
-                    : a instanceof LogicalTypeAnnotation.UUIDLogicalTypeAnnotation ? new Uuids(sink)
+                    : a instanceof LogicalTypeAnnotation.UUIDLogicalTypeAnnotation
+                            ? binaries(sink, ValueConverters::uuid)
                     : null;
             // INT96 holds legacy timestamps.
             default -> null;
@@ -65,97 +70,68 @@ final class ValueConverters {
         return a instanceof IntLogicalTypeAnnotation i && i.isSigned();
     }
 
-    private static final class Booleans extends PrimitiveConverter {
-        private final Consumer<JsonNode> sink;
-
-        Booleans(Consumer<JsonNode> sink) {
-            this.sink = sink;
-        }
-
-        @Override
-        public void addBoolean(boolean value) {
-            sink.accept(NODES.booleanNode(value));
-        }
+    private static JsonNode unsignedLong(long value) {
+        return value >= 0 ? NODES.numberNode(value) : NODES.numberNode(new BigInteger(Long.toUnsignedString(value)));
     }
 
-    private static final class Ints extends PrimitiveConverter {
-        private final Consumer<JsonNode> sink;
-
-        Ints(Consumer<JsonNode> sink) {
-            this.sink = sink;
-        }
-
-        @Override
-        public void addInt(int value) {
-            sink.accept(NODES.numberNode(value));
-        }
+    private static JsonNode uuid(Binary value) {
+        ByteBuffer b = ByteBuffer.wrap(value.getBytes());
+        return NODES.textNode(new UUID(b.getLong(), b.getLong()).toString());
     }
 
-    private static final class UnsignedInts extends PrimitiveConverter {
-        private final Consumer<JsonNode> sink;
-
-        UnsignedInts(Consumer<JsonNode> sink) {
-            this.sink = sink;
-        }
-
-        @Override
-        public void addInt(int value) {
-            sink.accept(NODES.numberNode(Integer.toUnsignedLong(value)));
-        }
+    private static PrimitiveConverter booleans(Consumer<JsonNode> sink) {
+        return new PrimitiveConverter() {
+            @Override
+            public void addBoolean(boolean value) {
+                sink.accept(NODES.booleanNode(value));
+            }
+        };
     }
 
-    private static final class Longs extends PrimitiveConverter {
-        private final Consumer<JsonNode> sink;
-
-        Longs(Consumer<JsonNode> sink) {
-            this.sink = sink;
-        }
-
-        @Override
-        public void addLong(long value) {
-            sink.accept(NODES.numberNode(value));
-        }
+    private static PrimitiveConverter ints(Consumer<JsonNode> sink, IntFunction<JsonNode> node) {
+        return new PrimitiveConverter() {
+            @Override
+            public void addInt(int value) {
+                sink.accept(node.apply(value));
+            }
+        };
     }
 
-    private static final class UnsignedLongs extends PrimitiveConverter {
-        private final Consumer<JsonNode> sink;
-
-        UnsignedLongs(Consumer<JsonNode> sink) {
-            this.sink = sink;
-        }
-
-        @Override
-        public void addLong(long value) {
-            sink.accept(value >= 0 ? NODES.numberNode(value)
-                    : NODES.numberNode(new BigInteger(Long.toUnsignedString(value))));
-        }
+    private static PrimitiveConverter longs(Consumer<JsonNode> sink, LongFunction<JsonNode> node) {
+        return new PrimitiveConverter() {
+            @Override
+            public void addLong(long value) {
+                sink.accept(node.apply(value));
+            }
+        };
     }
 
-    private static final class Floats extends PrimitiveConverter {
-        private final Consumer<JsonNode> sink;
-
-        Floats(Consumer<JsonNode> sink) {
-            this.sink = sink;
-        }
-
-        @Override
-        public void addFloat(float value) {
-            // Through the float's shortest decimal form: 0.1f becomes 0.1, as in JSON, not 0.10000000149011612.
-            sink.accept(NODES.numberNode(Double.parseDouble(Float.toString(value))));
-        }
+    private static PrimitiveConverter floats(Consumer<JsonNode> sink) {
+        return new PrimitiveConverter() {
+            @Override
+            public void addFloat(float value) {
+                // Through the float's shortest decimal form: 0.1f becomes 0.1, as in JSON, not 0.10000000149011612.
+                sink.accept(NODES.numberNode(Double.parseDouble(Float.toString(value))));
+            }
+        };
     }
 
-    private static final class Doubles extends PrimitiveConverter {
-        private final Consumer<JsonNode> sink;
+    private static PrimitiveConverter doubles(Consumer<JsonNode> sink) {
+        return new PrimitiveConverter() {
+            @Override
+            public void addDouble(double value) {
+                sink.accept(NODES.numberNode(value));
+            }
+        };
+    }
 
-        Doubles(Consumer<JsonNode> sink) {
-            this.sink = sink;
-        }
-
-        @Override
-        public void addDouble(double value) {
-            sink.accept(NODES.numberNode(value));
-        }
+    private static PrimitiveConverter binaries(Consumer<JsonNode> sink, Function<Binary, JsonNode> node) {
+        return new PrimitiveConverter() {
+            @Override
+            public void addBinary(Binary value) {
+                sink.accept(node.apply(value));
+            }
+        };
     }
 
     /** DECIMAL in any physical type: the unscaled integer and the schema's scale. */
@@ -181,33 +157,6 @@ final class ValueConverters {
         @Override
         public void addBinary(Binary value) {
             sink.accept(NODES.numberNode(new BigDecimal(new BigInteger(value.getBytes()), scale)));
-        }
-    }
-
-    private static final class Bytes extends PrimitiveConverter {
-        private final Consumer<JsonNode> sink;
-
-        Bytes(Consumer<JsonNode> sink) {
-            this.sink = sink;
-        }
-
-        @Override
-        public void addBinary(Binary value) {
-            sink.accept(NODES.binaryNode(value.getBytes()));
-        }
-    }
-
-    private static final class Uuids extends PrimitiveConverter {
-        private final Consumer<JsonNode> sink;
-
-        Uuids(Consumer<JsonNode> sink) {
-            this.sink = sink;
-        }
-
-        @Override
-        public void addBinary(Binary value) {
-            ByteBuffer b = ByteBuffer.wrap(value.getBytes());
-            sink.accept(NODES.textNode(new UUID(b.getLong(), b.getLong()).toString()));
         }
     }
 
