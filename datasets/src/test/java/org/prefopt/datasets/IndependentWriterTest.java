@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.prefopt.api.data.DataIssue;
 import org.prefopt.api.data.Example;
+import org.prefopt.datasets.files.RecordFileDataset;
 import org.prefopt.datasets.gsm8k.Gsm8kRecords;
 import org.prefopt.datasets.io.BadRecordPolicy;
-import org.prefopt.datasets.io.RecordFileDataset;
 import org.prefopt.datasets.math.MathDataset;
 
 /**

@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.prefopt.api.data.DataFormatException;
 import org.prefopt.api.data.DataIssue;
 import org.prefopt.api.data.Example;
-import org.prefopt.datasets.io.BadRecordPolicy;
 import org.prefopt.api.text.BoxedAnswers;
+import org.prefopt.datasets.io.BadRecordPolicy;
 import org.prefopt.datasets.math.MathDataset;
 
 class MathTest {

@@ -16,9 +16,9 @@ import org.prefopt.api.data.DataFormatException;
 import org.prefopt.api.data.DataIssue;
 import org.prefopt.api.data.Dataset;
 import org.prefopt.api.data.Example;
+import org.prefopt.datasets.files.RecordFileDataset;
 import org.prefopt.datasets.gsm8k.Gsm8kRecords;
 import org.prefopt.datasets.io.BadRecordPolicy;
-import org.prefopt.datasets.io.RecordFileDataset;
 import org.prefopt.datasets.jsonl.FieldMapping;
 import org.prefopt.datasets.preference.PreferenceRecords;
 

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
@@ -20,9 +19,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.prefopt.api.data.Example;
+import org.prefopt.datasets.files.RecordFileDataset;
 import org.prefopt.datasets.gsm8k.Gsm8kRecords;
 import org.prefopt.datasets.io.BadRecordPolicy;
-import org.prefopt.datasets.io.RecordFileDataset;
 
 /**
  * A ~1 GiB JSONL file (the same in four shards, and a Parquet file of a quarter of that text) is read through the

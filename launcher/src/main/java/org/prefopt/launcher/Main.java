@@ -50,7 +50,7 @@ public final class Main {
 
     /** The command tree: the built-in commands plus every {@link LauncherCommand} found with ServiceLoader. */
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new PrefoptCommand());
+        CommandLine cli = new CommandLine(new PrefoptCommand(Main.class));
         for (LauncherCommand command : ServiceLoader.load(LauncherCommand.class, Main.class.getClassLoader())) {
             cli.addSubcommand(command);
         }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.prefopt.api.algorithm.MicroBatches;
+import org.prefopt.api.algorithm.PolicyUpdate;
 import org.prefopt.algorithms.dpo.loss.DpoStats;
 import org.prefopt.algorithms.dpo.loss.DpoTokenLoss;
 import org.prefopt.algorithms.dpo.pairs.OfflinePairs;
@@ -17,10 +18,10 @@ import org.prefopt.api.algorithm.StepContext;
 import org.prefopt.api.algorithm.StepResult;
 import org.prefopt.api.data.Example;
 import org.prefopt.api.model.CompletionGroup;
-import org.prefopt.api.model.OptimizerStepResult;
 import org.prefopt.api.model.PolicyModel;
 import org.prefopt.api.model.ScoringMode;
 import org.prefopt.api.model.SequenceScores;
+import org.prefopt.api.model.TokenLoss;
 import org.prefopt.api.model.TokenSequence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +57,6 @@ public final class DpoAlgorithm implements Algorithm {
         List<PreferencePair> pairs = gathered.pairs();
         Map<String, Double> metrics = new TreeMap<>();
         metrics.put("pairs", (double) pairs.size());
-        metrics.put("nonfinite", 0.0);
         if (options.online()) {
             metrics.put("frac_prompts_no_pair", gathered.prompts() == 0 ? 0.0
                     : (double) gathered.promptsWithoutPair() / gathered.prompts());
@@ -64,47 +64,42 @@ public final class DpoAlgorithm implements Algorithm {
         if (pairs.isEmpty()) {
             LOG.info("step {}: no preference pair (every prompt's samples got the same reward); no update",
                     context.step());
-            return new StepResult(metrics, 0, false);
+            return StepResult.nothingToTrain(metrics);
         }
         PolicyModel policy = context.policy();
         List<ReferenceCache.Entry> reference = referenceSums(policy, pairs);
         metrics.put("ref_cache_hit_rate", cache.takeHitRate());
 
         DpoStats stats = new DpoStats();
-        double loss = 0;
-        long numTokens = 0;
-        boolean nonFinite = false;
-        for (int[] range : MicroBatches.ranges(pairs.size(), options.microBatchSize())) {
-            List<TokenSequence> batch = new ArrayList<>();
-            double[] refChosen = new double[range[1] - range[0]];
-            double[] refRejected = new double[refChosen.length];
-            for (int k = range[0]; k < range[1]; k++) {
-                PreferencePair pair = pairs.get(k);
-                batch.add(pair.chosen());
-                batch.add(pair.rejected());
-                refChosen[k - range[0]] = reference.get(k).chosen();
-                refRejected[k - range[0]] = reference.get(k).rejected();
-                numTokens += pair.tokenCount();
-            }
-            DpoTokenLoss tokenLoss = new DpoTokenLoss(settings, refChosen, refRejected, pairs.size(), stats);
-            loss += policy.accumulateGradients(batch, tokenLoss, false).loss();
-            if (tokenLoss.nonFinite() || !Double.isFinite(loss)) {
-                nonFinite = true;
-                break; // the NaN gradients already accumulated make the optimizer step discard the update
-            }
-        }
-        OptimizerStepResult step = policy.optimizerStep();
-        nonFinite |= !step.applied();
-        if (nonFinite) {
-            LOG.warn("step {}: non-finite loss or gradients (loss {}, grad norm {}); update skipped", context.step(),
-                    loss, step.gradNorm());
-        }
+        long numTokens = pairs.stream().mapToLong(PreferencePair::tokenCount).sum();
+        // a pair's two sequences always share a micro-batch: the loss couples them
+        PolicyUpdate.Outcome update = PolicyUpdate.run(policy, pairs.size(), options.microBatchSize(), false,
+                new PolicyUpdate.MicroBatch() {
+                    @Override
+                    public List<TokenSequence> sequences(int from, int to) {
+                        List<TokenSequence> batch = new ArrayList<>(2 * (to - from));
+                        for (PreferencePair pair : pairs.subList(from, to)) {
+                            batch.add(pair.chosen());
+                            batch.add(pair.rejected());
+                        }
+                        return batch;
+                    }
+
+                    @Override
+                    public TokenLoss loss(int from, int to) {
+                        double[] refChosen = new double[to - from];
+                        double[] refRejected = new double[to - from];
+                        for (int k = from; k < to; k++) {
+                            refChosen[k - from] = reference.get(k).chosen();
+                            refRejected[k - from] = reference.get(k).rejected();
+                        }
+                        return new DpoTokenLoss(settings, refChosen, refRejected, pairs.size(), stats);
+                    }
+                }, "step " + context.step());
         metrics.putAll(stats.metrics());
-        metrics.put("nonfinite", nonFinite ? 1.0 : 0.0);
-        metrics.put("loss", loss);
-        metrics.put("grad_norm", step.gradNorm());
-        metrics.put("learning_rate", step.learningRate());
-        return new StepResult(metrics, numTokens, !nonFinite);
+        update.putMetrics(metrics);
+        return new StepResult(metrics, numTokens, update.nonFinite() ? StepResult.Update.SKIPPED_NON_FINITE
+                : StepResult.Update.APPLIED);
     }
 
     private Pairs offlinePairs(StepContext context) {

@@ -1,11 +1,18 @@
 package org.prefopt.algorithms.dpo;
 
 import java.util.List;
+import org.prefopt.api.algorithm.Algorithm;
 import org.prefopt.api.plugin.ComponentFactory;
 import org.prefopt.api.plugin.Plugin;
+import org.prefopt.api.plugin.Slot;
 
 /** The DPO family. */
 public final class DpoPlugin implements Plugin {
+
+    /** {@code algorithm { type = dpo }}. */
+    public static final ComponentFactory<Algorithm> DPO = ComponentFactory.of(Slot.ALGORITHM, "dpo",
+            "Direct Preference Optimization (sigmoid, robust, hinge, ipo) on offline pairs or online rewarded samples",
+            options -> new DpoAlgorithm(DpoOptions.from(options)), DpoOptions::validate);
 
     @Override
     public String name() {
@@ -14,6 +21,6 @@ public final class DpoPlugin implements Plugin {
 
     @Override
     public List<ComponentFactory<?>> factories() {
-        return List.of(new DpoFactory());
+        return List.of(DPO);
     }
 }

@@ -86,7 +86,7 @@ class DpoAlgorithmTest {
         for (int step = 1; step <= 30; step++) {
             int from = context.rewards.size();
             StepResult r = algorithm.step(context);
-            assertEquals(0.0, r.metrics().get("nonfinite"));
+            assertEquals(StepResult.Update.APPLIED, r.update());
             List<Double> rewards = context.rewards.subList(from, context.rewards.size());
             (step <= 5 ? early : step > 25 ? late : new ArrayList<Double>()).addAll(rewards);
             context.nextStep();
@@ -140,7 +140,7 @@ class DpoAlgorithmTest {
                 (e, c) -> 1.0, 3);
         StepResult r = dpo(Map.of("all-agree", "resample", "max-resample-rounds", 3, "prompts-per-step", 2))
                 .step(context);
-        assertFalse(r.updated());
+        assertEquals(StepResult.Update.NOTHING_TO_TRAIN, r.update());
         assertEquals(1.0, r.metrics().get("frac_prompts_no_pair"));
         assertEquals(6, context.promptsDrawn); // 3 rounds of 2 prompts
         assertEquals(0, policy.optimizerSteps);
@@ -153,8 +153,7 @@ class DpoAlgorithmTest {
         policy.poison = true;
         StepResult r = dpo(Map.of("pairs", "offline", "prompts-per-step", 2, "micro-batch-size", 1))
                 .step(offline(policy));
-        assertFalse(r.updated());
-        assertEquals(1.0, r.metrics().get("nonfinite"));
+        assertEquals(StepResult.Update.SKIPPED_NON_FINITE, r.update());
         assertEquals(1, policy.optimizerSteps);
         assertArrayEquals(before, policy.weights()[1]);
     }

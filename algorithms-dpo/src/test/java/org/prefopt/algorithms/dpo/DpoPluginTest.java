@@ -25,7 +25,7 @@ class DpoPluginTest {
     private static List<String> problems(Config options) {
         List<String> out = new ArrayList<>();
         OptionProblems problems = (c, key, message) -> out.add(key + ": " + message);
-        new DpoFactory().validate(options, problems);
+        DpoPlugin.DPO.validate(options, problems);
         return out;
     }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.prefopt.api.algorithm.MicroBatches;
+import org.prefopt.api.algorithm.PolicyUpdate;
 import org.prefopt.algorithms.grpo.advantage.Advantages;
 import org.prefopt.algorithms.grpo.loss.GrpoStats;
 import org.prefopt.algorithms.grpo.loss.GrpoTokenLoss;
@@ -15,10 +16,10 @@ import org.prefopt.api.algorithm.StepResult;
 import org.prefopt.api.data.Example;
 import org.prefopt.api.model.Completion;
 import org.prefopt.api.model.CompletionGroup;
-import org.prefopt.api.model.OptimizerStepResult;
 import org.prefopt.api.model.PolicyModel;
 import org.prefopt.api.model.ScoringMode;
 import org.prefopt.api.model.SequenceScores;
+import org.prefopt.api.model.TokenLoss;
 import org.prefopt.api.model.TokenSequence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,21 +54,20 @@ public final class GrpoAlgorithm implements Algorithm {
     private record Item(TokenSequence sequence, double advantage, int tokens) {
     }
 
-    /** Groups chosen for the update, and how many were drawn and had zero reward spread. */
-    record Rollouts(List<ScoredGroup> kept, int drawn, int zeroStd) {
+    /** Groups chosen for the update, and how many were drawn. */
+    record Rollouts(List<ScoredGroup> kept, int drawn) {
     }
 
     @Override
     public StepResult step(StepContext context) {
         Rollouts rollouts = collect(context);
         Map<String, Double> metrics = new TreeMap<>();
-        metrics.put("frac_reward_zero_std", rollouts.drawn() == 0 ? 0.0 : (double) rollouts.zeroStd() / rollouts.drawn());
+        // frac_reward_zero_std is the loop's metric (it sees every rewarded group of the step, resampled ones too)
         metrics.put("groups/drawn", (double) rollouts.drawn());
         metrics.put("groups/trained", (double) rollouts.kept().size());
-        metrics.put("nonfinite", 0.0);
         if (rollouts.kept().isEmpty()) {
             LOG.info("step {}: every group's rewards agree; no update", context.step());
-            return new StepResult(metrics, 0, false);
+            return StepResult.nothingToTrain(metrics);
         }
 
         List<double[]> rewards = new ArrayList<>();
@@ -105,7 +105,7 @@ public final class GrpoAlgorithm implements Algorithm {
         }
         if (items.isEmpty()) {
             LOG.info("step {}: every completion is empty or masked as truncated; no update", context.step());
-            return new StepResult(metrics, 0, false);
+            return StepResult.nothingToTrain(metrics);
         }
         int[] tokenCounts = items.stream().mapToInt(Item::tokens).toArray();
         int maxLength = options.maxCompletionLength() > 0 ? options.maxCompletionLength() : longest;
@@ -125,53 +125,52 @@ public final class GrpoAlgorithm implements Algorithm {
         boolean nonFinite = false;
         for (int iteration = 0; iteration < options.numIterations() && !nonFinite; iteration++) {
             List<float[]> seen = new ArrayList<>(items.size());
-            double loss = 0;
-            for (int[] range : MicroBatches.ranges(items.size(), options.microBatchSize())) {
-                int from = range[0];
-                int to = range[1];
-                double[] adv = new double[to - from];
-                double[] w = new double[to - from];
-                for (int k = from; k < to; k++) {
-                    adv[k - from] = items.get(k).advantage();
-                    w[k - from] = weights[k];
-                }
-                GrpoTokenLoss tokenLoss = new GrpoTokenLoss(settings, adv, w,
-                        old == null ? null : old.subList(from, to),
-                        reference == null ? null : reference.subList(from, to), stats);
-                PolicyModel.AccumulationResult result =
-                        policy.accumulateGradients(sequences.subList(from, to), tokenLoss, withEntropy);
-                loss += result.loss();
-                if (tokenLoss.nonFinite() || !Double.isFinite(result.loss())) {
-                    nonFinite = true;
-                    break; // the NaN gradients already accumulated make the optimizer step discard the update
-                }
-                seen.addAll(tokenLoss.seenLogprobs());
-            }
-            OptimizerStepResult step = policy.optimizerStep();
-            learningRate = step.learningRate();
-            if (!step.applied()) {
+            List<float[]> oldLogprobs = old;
+            PolicyUpdate.Outcome update = PolicyUpdate.run(policy, items.size(), options.microBatchSize(),
+                    withEntropy, new PolicyUpdate.MicroBatch() {
+                        @Override
+                        public List<TokenSequence> sequences(int from, int to) {
+                            return sequences.subList(from, to);
+                        }
+
+                        @Override
+                        public TokenLoss loss(int from, int to) {
+                            double[] adv = new double[to - from];
+                            double[] w = new double[to - from];
+                            for (int k = from; k < to; k++) {
+                                adv[k - from] = items.get(k).advantage();
+                                w[k - from] = weights[k];
+                            }
+                            return new GrpoTokenLoss(settings, adv, w,
+                                    oldLogprobs == null ? null : oldLogprobs.subList(from, to),
+                                    reference == null ? null : reference.subList(from, to), stats);
+                        }
+
+                        @Override
+                        public void evaluated(int from, int to, TokenLoss loss) {
+                            seen.addAll(((GrpoTokenLoss) loss).seenLogprobs());
+                        }
+                    }, "step " + context.step() + " iteration " + (iteration + 1));
+            learningRate = update.learningRate();
+            if (update.nonFinite()) {
                 nonFinite = true;
-            }
-            if (nonFinite) {
-                LOG.warn("step {} iteration {}: non-finite loss or gradients (loss {}, grad norm {}); update skipped",
-                        context.step(), iteration + 1, loss, step.gradNorm());
                 break;
             }
-            lossSum += loss;
-            gradNormSum += step.gradNorm();
+            lossSum += update.loss();
+            gradNormSum += update.gradNorm();
             updates++;
             if (old == null) {
                 old = seen;
             }
         }
         metrics.putAll(stats.metrics(options.beta() > 0));
-        metrics.put("nonfinite", nonFinite ? 1.0 : 0.0);
-        metrics.put("learning_rate", learningRate);
+        metrics.put(PolicyUpdate.LEARNING_RATE, learningRate);
         if (updates > 0) {
-            metrics.put("loss", lossSum / updates);
-            metrics.put("grad_norm", gradNormSum / updates);
+            metrics.put(PolicyUpdate.LOSS, lossSum / updates);
+            metrics.put(PolicyUpdate.GRAD_NORM, gradNormSum / updates);
         }
-        return new StepResult(metrics, numTokens, updates > 0 && !nonFinite);
+        return new StepResult(metrics, numTokens, nonFinite ? StepResult.Update.SKIPPED_NON_FINITE
+                : StepResult.Update.APPLIED);
     }
 
     private List<float[]> referenceLogprobs(PolicyModel policy, List<TokenSequence> sequences) {
@@ -188,7 +187,6 @@ public final class GrpoAlgorithm implements Algorithm {
     Rollouts collect(StepContext context) {
         List<ScoredGroup> kept = new ArrayList<>();
         int drawn = 0;
-        int zeroStd = 0;
         int rounds = options.zeroStdGroups() == ZeroStdGroups.RESAMPLE ? options.maxResampleRounds() : 1;
         for (int round = 0; round < rounds && kept.size() < options.promptsPerStep(); round++) {
             List<Example> prompts = context.nextPrompts(options.promptsPerStep() - kept.size());
@@ -198,15 +196,11 @@ public final class GrpoAlgorithm implements Algorithm {
             List<CompletionGroup> groups = context.generate(prompts, options.groupSize());
             for (ScoredGroup g : context.reward(prompts, groups)) {
                 drawn++;
-                boolean agree = Advantages.zeroStd(g.totals());
-                if (agree) {
-                    zeroStd++;
-                }
-                if (!agree || options.zeroStdGroups() == ZeroStdGroups.KEEP) {
+                if (!g.rewardsAgree() || options.zeroStdGroups() == ZeroStdGroups.KEEP) {
                     kept.add(g);
                 }
             }
         }
-        return new Rollouts(kept, drawn, zeroStd);
+        return new Rollouts(kept, drawn);
     }
 }

@@ -46,6 +46,7 @@ public final class NllTokenLoss implements TokenLoss {
         return new LossGradients(loss, grads, null);
     }
 
+    @Override
     public boolean nonFinite() {
         return nonFinite;
     }

@@ -4,14 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.prefopt.api.algorithm.MicroBatches;
+import org.prefopt.api.algorithm.PolicyUpdate;
 import org.prefopt.api.algorithm.Algorithm;
 import org.prefopt.api.algorithm.StepContext;
 import org.prefopt.api.algorithm.StepResult;
 import org.prefopt.api.data.Example;
-import org.prefopt.api.model.OptimizerStepResult;
 import org.prefopt.api.model.PolicyModel;
 import org.prefopt.api.model.TextTokenizer;
+import org.prefopt.api.model.TokenLoss;
 import org.prefopt.api.model.TokenSequence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,33 +57,27 @@ public final class SftAlgorithm implements Algorithm {
         }
         Map<String, Double> metrics = new TreeMap<>();
         metrics.put("skipped_no_solution", (double) skipped);
-        metrics.put("nonfinite", 0.0);
         if (batch.isEmpty()) {
             LOG.warn("step {}: none of the drawn examples has a reference solution; no update. SFT needs a dataset"
                     + " with worked solutions (GSM8K 'answer', MATH 'solution')", context.step());
-            return new StepResult(metrics, 0, false);
+            return StepResult.nothingToTrain(metrics);
         }
-        double loss = 0;
-        boolean nonFinite = false;
-        for (int[] range : MicroBatches.ranges(batch.size(), options.microBatchSize())) {
-            NllTokenLoss nll = new NllTokenLoss(completionTokens);
-            loss += policy.accumulateGradients(batch.subList(range[0], range[1]), nll, false).loss();
-            if (nll.nonFinite()) {
-                nonFinite = true;
-                break;
-            }
-        }
-        OptimizerStepResult step = policy.optimizerStep();
-        nonFinite |= !step.applied() || !Double.isFinite(loss);
-        if (nonFinite) {
-            LOG.warn("step {}: non-finite loss or gradients (loss {}, grad norm {}); update skipped", context.step(),
-                    loss, step.gradNorm());
-        }
-        metrics.put("nonfinite", nonFinite ? 1.0 : 0.0);
-        metrics.put("loss", loss);
-        metrics.put("grad_norm", step.gradNorm());
-        metrics.put("learning_rate", step.learningRate());
-        return new StepResult(metrics, numTokens, !nonFinite);
+        long stepTokens = completionTokens;
+        PolicyUpdate.Outcome update = PolicyUpdate.run(policy, batch.size(), options.microBatchSize(), false,
+                new PolicyUpdate.MicroBatch() {
+                    @Override
+                    public List<TokenSequence> sequences(int from, int to) {
+                        return batch.subList(from, to);
+                    }
+
+                    @Override
+                    public TokenLoss loss(int from, int to) {
+                        return new NllTokenLoss(stepTokens);
+                    }
+                }, "step " + context.step());
+        update.putMetrics(metrics);
+        return new StepResult(metrics, numTokens, update.nonFinite() ? StepResult.Update.SKIPPED_NON_FINITE
+                : StepResult.Update.APPLIED);
     }
 
     /** The end-of-sequence token appended to solutions, so the policy learns to stop. */

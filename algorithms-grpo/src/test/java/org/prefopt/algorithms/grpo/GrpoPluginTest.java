@@ -54,7 +54,7 @@ class GrpoPluginTest {
                 .withValue("max-completion-length", ConfigValueFactory.fromAnyRef(256))
                 .withValue("compute-entropy", ConfigValueFactory.fromAnyRef(false))
                 .withValue("entropy-coefficient", ConfigValueFactory.fromAnyRef(0.01));
-        List<String> p = problems(new GrpoFactory(), bad);
+        List<String> p = problems(GrpoPlugin.GRPO, bad);
         assertEquals(4, p.size(), p.toString());
         assertTrue(p.get(0).startsWith("group-size: must be between 2"), p.toString());
         assertTrue(p.stream().anyMatch(s -> s.startsWith("scale-rewards: must be one of")), p.toString());
@@ -66,6 +66,6 @@ class GrpoPluginTest {
     void sftValidationReportsRanges() {
         Config bad = defaults("sft").withValue("micro-batch-size", ConfigValueFactory.fromAnyRef(0));
         assertEquals(List.of("micro-batch-size: must be between 1 and 1000000 (got 0)"),
-                problems(new org.prefopt.algorithms.sft.SftFactory(), bad));
+                problems(GrpoPlugin.SFT, bad));
     }
 }

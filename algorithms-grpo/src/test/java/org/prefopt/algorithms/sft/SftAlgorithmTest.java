@@ -28,7 +28,7 @@ class SftAlgorithmTest {
         // θ[1][7] from 0 to 10/33 and every other θ[1][v] to 2 · (-1/6) · (-1/11)·(-1) = -1/33.
         BigramPolicy policy = new BigramPolicy(1.0, null);
         StepResult r = new SftAlgorithm(new SftOptions(2, 1)).step(context(policy, "77", "77"));
-        assertTrue(r.updated());
+        assertEquals(StepResult.Update.APPLIED, r.update());
         assertEquals(Math.log(11), r.metrics().get("loss"), 1e-6);
         assertEquals(10.0 / 33, policy.weights()[1][7], 1e-6);
         assertEquals(-1.0 / 33, policy.weights()[1][3], 1e-6);
@@ -63,7 +63,7 @@ class SftAlgorithmTest {
 
         BigramPolicy none = new BigramPolicy(1.0, null);
         StepResult empty = new SftAlgorithm(new SftOptions(2, 8)).step(context(none, null, null));
-        assertFalse(empty.updated());
+        assertEquals(StepResult.Update.NOTHING_TO_TRAIN, empty.update());
         assertEquals(0, none.optimizerSteps);
     }
 
@@ -72,8 +72,7 @@ class SftAlgorithmTest {
         BigramPolicy policy = new BigramPolicy(1.0, null);
         policy.poison = true;
         StepResult r = new SftAlgorithm(new SftOptions(2, 1)).step(context(policy, "5", "6"));
-        assertFalse(r.updated());
-        assertEquals(1.0, r.metrics().get("nonfinite"));
+        assertEquals(StepResult.Update.SKIPPED_NON_FINITE, r.update());
         assertEquals(0.0, policy.weights()[1][5]);
     }
 }

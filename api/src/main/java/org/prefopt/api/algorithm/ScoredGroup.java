@@ -22,13 +22,23 @@ public record ScoredGroup(Example example, CompletionGroup group, double[] total
         }
     }
 
-    /** True when every completion got the same total reward (no learning signal for group-relative methods). */
-    public boolean rewardsAllEqual() {
-        for (double t : totals) {
-            if (Double.compare(t, totals[0]) != 0) {
-                return false;
-            }
+    /**
+     * Whether the group's total rewards all agree, i.e. it carries no group-relative signal (TRL's
+     * {@code frac_reward_zero_std} counts these). A relative tolerance absorbs rounding in weighted sums. The one
+     * rule for "zero reward spread": the loop's metric and the algorithms' group filters both use it.
+     */
+    public boolean rewardsAgree() {
+        return rewardsAgree(totals);
+    }
+
+    /** {@link #rewardsAgree()} for a bare array of totals. */
+    public static boolean rewardsAgree(double[] totals) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (double r : totals) {
+            min = Math.min(min, r);
+            max = Math.max(max, r);
         }
-        return true;
+        return max - min <= 1e-9 * Math.max(1.0, Math.abs(max));
     }
 }

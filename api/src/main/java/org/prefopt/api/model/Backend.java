@@ -11,13 +11,6 @@ public interface Backend extends AutoCloseable {
     /** Seeds the engine's random streams (dropout, init) for reproducible runs. */
     void seed(long seed);
 
-    /**
-     * Measures the achieved FLOP rate of square matrix products of size {@code n} on this backend's device and
-     * dtype (2·n³ FLOPs per product), for benchmarks that report the fraction of the machine's matmul rate they
-     * reach.
-     */
-    double measureMatmulFlops(int n, int repeats);
-
     @Override
     void close();
 }

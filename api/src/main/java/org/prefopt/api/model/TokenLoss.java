@@ -13,4 +13,12 @@ import java.util.List;
 public interface TokenLoss {
 
     LossGradients evaluate(List<SequenceScores> current);
+
+    /**
+     * Whether the last {@link #evaluate} met a non-finite value (it then hands back NaN gradients, which make the
+     * optimizer step discard the update).
+     */
+    default boolean nonFinite() {
+        return false;
+    }
 }

@@ -2,6 +2,8 @@ package org.prefopt.api.plugin;
 
 import com.google.inject.Module;
 import com.typesafe.config.Config;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.prefopt.api.config.OptionProblems;
 
 /**
@@ -15,6 +17,36 @@ import org.prefopt.api.config.OptionProblems;
  * private to the component.
  */
 public interface ComponentFactory<T> {
+
+    /**
+     * A factory whose component is built from its options alone (no injected collaborators): the module binds the
+     * slot type to the instance {@code create} returns, a fresh one per module, so two runs in one JVM, or a
+     * training and an evaluation dataset, never share state.
+     */
+    static <T> ComponentFactory<T> of(Slot<T> slot, String name, String description,
+                                      Function<Config, ? extends T> create,
+                                      BiConsumer<Config, OptionProblems> validate) {
+        return new DeclaredFactory<>(slot, name, description, options -> {
+            T instance = create.apply(options);
+            return binder -> binder.bind(slot.type()).toInstance(instance);
+        }, validate);
+    }
+
+    /** {@link #of(Slot, String, String, Function, BiConsumer)} for a component with no checks beyond key and type. */
+    static <T> ComponentFactory<T> of(Slot<T> slot, String name, String description,
+                                      Function<Config, ? extends T> create) {
+        return of(slot, name, description, create, (options, problems) -> { });
+    }
+
+    /**
+     * A factory whose component needs collaborators from the injector (the policy, the backend): {@code module}
+     * returns the Guice module that binds the slot type, as {@link #module(Config)} documents.
+     */
+    static <T> ComponentFactory<T> withModule(Slot<T> slot, String name, String description,
+                                              Function<Config, Module> module,
+                                              BiConsumer<Config, OptionProblems> validate) {
+        return new DeclaredFactory<>(slot, name, description, module, validate);
+    }
 
     Slot<T> slot();
 

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import org.prefopt.api.bench.MatmulBenchmark;
 import org.prefopt.api.model.Backend;
 import org.prefopt.api.model.BackendInfo;
 
@@ -18,7 +19,7 @@ import org.prefopt.api.model.BackendInfo;
  * <p>CUDA: put DJL's CUDA flavour of the natives on the class path (or let DJL download them by not setting
  * {@code ai.djl.offline}) and set {@code device = cuda:0}.
  */
-public final class DjlBackend implements Backend {
+public final class DjlBackend implements Backend, MatmulBenchmark {
 
     public static final String ENGINE = "PyTorch";
 

@@ -18,13 +18,13 @@ import java.util.stream.Stream;
 import org.prefopt.api.data.DataFormatException;
 import org.prefopt.api.data.DataIssue;
 import org.prefopt.api.data.Example;
+import org.prefopt.datasets.files.RecordFileDataset;
+import org.prefopt.datasets.files.ShardSet;
 import org.prefopt.datasets.io.BadRecordException;
 import org.prefopt.datasets.io.BadRecordPolicy;
 import org.prefopt.datasets.io.BadRecords;
 import org.prefopt.datasets.io.JsonlSource;
-import org.prefopt.datasets.io.RecordFileDataset;
 import org.prefopt.datasets.io.RecordFormat;
-import org.prefopt.datasets.io.ShardSet;
 
 /**
  * MATH from a JSONL or Parquet file, a set of them ({@link ShardSet}), or the original release's directory tree

@@ -1,12 +1,12 @@
 package org.prefopt.datasets.math;
 
-import org.prefopt.api.text.BoxedAnswers;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.prefopt.api.data.Example;
+import org.prefopt.api.text.BoxedAnswers;
 import org.prefopt.datasets.io.BadRecordException;
 import org.prefopt.datasets.io.Fields;
 import org.prefopt.datasets.io.RecordParser;

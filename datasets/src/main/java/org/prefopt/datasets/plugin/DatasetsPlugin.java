@@ -11,6 +11,9 @@ import org.prefopt.api.data.Dataset;
 import org.prefopt.api.plugin.ComponentFactory;
 import org.prefopt.api.plugin.Plugin;
 import org.prefopt.api.plugin.Slot;
+import org.prefopt.datasets.files.RecordFileDataset;
+import org.prefopt.datasets.files.RecordFiles;
+import org.prefopt.datasets.files.ShardSet;
 import org.prefopt.datasets.filter.DifficultyFilter;
 import org.prefopt.datasets.filter.HeldOutFilter;
 import org.prefopt.datasets.filter.IdsFilter;
@@ -19,10 +22,7 @@ import org.prefopt.datasets.filter.SubjectFilter;
 import org.prefopt.datasets.gsm8k.Gsm8kRecords;
 import org.prefopt.datasets.io.BadRecordPolicy;
 import org.prefopt.datasets.io.DataFiles;
-import org.prefopt.datasets.io.RecordFileDataset;
 import org.prefopt.datasets.io.RecordFormat;
-import org.prefopt.datasets.io.RecordSource;
-import org.prefopt.datasets.io.ShardSet;
 import org.prefopt.datasets.jsonl.FieldMapping;
 import org.prefopt.datasets.math.MathDataset;
 import org.prefopt.datasets.numeric.NumericAnswer;
@@ -47,16 +47,16 @@ public final class DatasetsPlugin implements Plugin {
     @Override
     public List<ComponentFactory<?>> factories() {
         return List.of(
-                new SimpleFactory<>(Slot.DATASET, "gsm8k",
+                ComponentFactory.of(Slot.DATASET, "gsm8k",
                         "GSM8K as JSONL or Parquet (question, answer with '#### N'); difficulty = reasoning steps",
                         o -> new RecordFileDataset("gsm8k", path(o), format(o), policy(o), new Gsm8kRecords()),
                         DatasetsPlugin::validateFile),
-                new SimpleFactory<>(Slot.DATASET, "math",
+                ComponentFactory.of(Slot.DATASET, "math",
                         "Hendrycks MATH as JSONL, Parquet or the directory tree; gold from 'answer' or the last"
                                 + " \\boxed{}",
                         o -> new MathDataset(path(o), format(o), policy(o)),
                         (o, p) -> validatePath(o, p, true)),
-                new SimpleFactory<>(Slot.DATASET, "jsonl",
+                ComponentFactory.of(Slot.DATASET, "jsonl",
                         "any JSONL or Parquet file with configurable field names (prompt, answer, difficulty, id,"
                                 + " solution, subject)",
                         o -> new RecordFileDataset("jsonl", path(o), format(o), policy(o), new FieldMapping(
@@ -69,21 +69,21 @@ public final class DatasetsPlugin implements Plugin {
                                 p.add(o, "prompt-field", "must name the field that holds the prompt");
                             }
                         }),
-                new SimpleFactory<>(Slot.DATASET, "preference-jsonl",
+                ComponentFactory.of(Slot.DATASET, "preference-jsonl",
                         "preference pairs as JSONL or Parquet (prompt, chosen, rejected, optional difficulty and id)",
                         o -> new RecordFileDataset("preference-jsonl", path(o), format(o), policy(o),
                                 new PreferenceRecords()),
                         DatasetsPlugin::validateFile),
-                new SimpleFactory<Dataset>(Slot.DATASET, "synthetic-arithmetic",
+                ComponentFactory.<Dataset>of(Slot.DATASET, "synthetic-arithmetic",
                         "seeded graded arithmetic word problems, levels 1-5, with step-by-step solutions",
                         DatasetsPlugin::synthetic, DatasetsPlugin::validateSynthetic),
 
-                new SimpleFactory<>(Slot.FILTER, "difficulty",
+                ComponentFactory.of(Slot.FILTER, "difficulty",
                         "keep a difficulty range: min/max tiers and/or a quantile range",
                         o -> new DifficultyFilter(o.getInt("min"), o.getInt("max"), o.getDouble("min-quantile"),
                                 o.getDouble("max-quantile"), o.getBoolean("keep-unknown")),
                         DatasetsPlugin::validateDifficulty),
-                new SimpleFactory<>(Slot.FILTER, "numeric-answer",
+                ComponentFactory.of(Slot.FILTER, "numeric-answer",
                         "keep examples whose gold answer is a plain number (integer, decimal, simple fraction)",
                         o -> new NumericAnswerFilter(kinds(o.getStringList("accept")), o.getBoolean("invert")),
                         (o, p) -> {
@@ -93,15 +93,15 @@ public final class DatasetsPlugin implements Plugin {
                                 p.add(o, "accept", e.getMessage());
                             }
                         }),
-                new SimpleFactory<>(Slot.FILTER, "subject",
+                ComponentFactory.of(Slot.FILTER, "subject",
                         "keep or drop subjects (MATH type/subject), case-insensitive",
                         o -> new SubjectFilter(o.getStringList("keep"), o.getStringList("drop")),
                         (o, p) -> { }),
-                new SimpleFactory<>(Slot.FILTER, "ids",
+                ComponentFactory.of(Slot.FILTER, "ids",
                         "keep ids listed in an include file and/or drop ids listed in an exclude file",
                         o -> new IdsFilter(optionalPath(o, "include-file"), optionalPath(o, "exclude-file")),
                         DatasetsPlugin::validateIds),
-                new SimpleFactory<>(Slot.FILTER, "held-out",
+                ComponentFactory.of(Slot.FILTER, "held-out",
                         "one side of a seeded train/held-out split (the same dataset with side = train for training"
                                 + " and side = held-out for an eval set)",
                         o -> new HeldOutFilter(o.getDouble("fraction"), o.getLong("seed"),
@@ -117,12 +117,13 @@ public final class DatasetsPlugin implements Plugin {
                                 p.add(o, "side", e.getMessage());
                             }
                         }),
-                new LengthFilterFactory(),
+                ComponentFactory.withModule(Slot.FILTER, "length", LengthFilterOptions.DESCRIPTION,
+                        LengthFilterOptions::module, LengthFilterOptions::validate),
 
-                new SimpleFactory<>(Slot.SAMPLER, "uniform",
+                ComponentFactory.of(Slot.SAMPLER, "uniform",
                         "seeded epoch-based shuffling without replacement",
                         o -> new UniformSampler(), (o, p) -> { }),
-                new SimpleFactory<>(Slot.SAMPLER, "curriculum",
+                ComponentFactory.of(Slot.SAMPLER, "curriculum",
                         "easy-to-hard curriculum by difficulty over a number of steps",
                         o -> new CurriculumSampler(o.getLong("steps"), o.getDouble("start-fraction"),
                                 CurriculumSampler.Schedule.parse(o.getString("schedule"))),
@@ -131,7 +132,7 @@ public final class DatasetsPlugin implements Plugin {
                             p.requireRange(o, "start-fraction", 1e-9, 1.0);
                             p.requireOneOf(o, "schedule", List.of("linear", "root"));
                         }),
-                new SimpleFactory<>(Slot.SAMPLER, "pass-rate",
+                ComponentFactory.of(Slot.SAMPLER, "pass-rate",
                         "DAPO-style dynamic sampling: skip prompts recently always or never solved",
                         o -> new PassRateSampler(o.getDouble("success-threshold"), o.getDouble("skip-above"),
                                 o.getDouble("skip-below"), o.getInt("window"), o.getInt("max-consecutive-skips")),
@@ -200,7 +201,7 @@ public final class DatasetsPlugin implements Plugin {
             return;
         }
         for (Path file : shards.files()) {
-            String problem = formatKnown ? RecordSource.problemWith(file, RecordFormat.orByName(fixed, file))
+            String problem = formatKnown ? RecordFiles.problemWith(file, RecordFormat.orByName(fixed, file))
                     : DataFiles.problemWith(file, "a data file");
             if (problem != null) {
                 p.add(o, "path", problem);

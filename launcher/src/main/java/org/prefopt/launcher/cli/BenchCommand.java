@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import org.prefopt.api.bench.MatmulBenchmark;
 import org.prefopt.api.model.Backend;
 import org.prefopt.api.model.CompletionGroup;
 import org.prefopt.api.model.GenerationRequest;
@@ -19,6 +20,7 @@ import org.prefopt.api.model.SamplingParams;
 import org.prefopt.api.model.TokenSequence;
 import org.prefopt.api.plugin.Slot;
 import org.prefopt.launcher.assembly.RunAssembly;
+import org.prefopt.launcher.bench.PeakResidentMemory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -102,7 +104,8 @@ final class BenchCommand implements Callable<Integer> {
             int vocab = policy.tokenizer().vocabSize();
             long params = policy.info().parameters();
             Random rnd = new Random(0);
-            double matmul = backend.measureMatmulFlops(1024, 10);
+            // NaN where the backend offers no matmul measurement: the fractions below are then NaN too
+            double matmul = backend instanceof MatmulBenchmark m ? m.measureMatmulFlops(1024, 10) : Double.NaN;
 
             List<GenerationRequest> requests = new ArrayList<>();
             for (int i = 0; i < batch; i++) {

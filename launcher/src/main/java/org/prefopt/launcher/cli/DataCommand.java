@@ -17,6 +17,7 @@ import org.prefopt.api.plugin.Slot;
 import org.prefopt.launcher.assembly.Assembler;
 import org.prefopt.launcher.assembly.Standalone;
 import org.prefopt.launcher.evaluation.Evaluator;
+import org.prefopt.launcher.rollout.Stats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

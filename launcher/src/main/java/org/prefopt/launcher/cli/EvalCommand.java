@@ -1,5 +1,6 @@
 package org.prefopt.launcher.cli;
 
+import org.prefopt.launcher.rundir.RunDirectory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -33,12 +34,13 @@ import org.prefopt.launcher.evaluation.EvalSet;
 import org.prefopt.launcher.evaluation.EvalSettings;
 import org.prefopt.launcher.evaluation.EvalSummary;
 import org.prefopt.launcher.evaluation.Evaluator;
-import org.prefopt.launcher.run.EvalTable;
+import org.prefopt.launcher.report.EvalTable;
+import org.prefopt.launcher.rollout.RewardScorer;
+import org.prefopt.launcher.rollout.Seeds;
+import org.prefopt.launcher.rollout.WeightedReward;
 import org.prefopt.launcher.run.ExamplePools;
-import org.prefopt.launcher.training.RewardScorer;
-import org.prefopt.launcher.training.RunSections;
-import org.prefopt.launcher.training.Seeds;
-import org.prefopt.launcher.training.WeightedReward;
+import org.prefopt.launcher.run.RunSections;
+import org.prefopt.launcher.rundir.ModelSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.ArgGroup;
@@ -136,10 +138,15 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EvalModel source = EvalModel.of(model, checkpoint);
+        ModelSource source;
+        try {
+            source = ModelSource.of(model, checkpoint);
+        } catch (ModelSource.Unusable e) {
+            throw new UsageException(e.getMessage());
+        }
         if (source.isRun() && config != null) {
             throw new UsageException("--config is for Hugging Face checkpoints: a run directory is evaluated with its"
-                    + " own " + RunHandler.CONFIG_FILE + " (change values with -o key=value)");
+                    + " own " + RunDirectory.CONFIG_FILE + " (change values with -o key=value)");
         }
         if (name != null && dataset == null) {
             throw new UsageException("--name names a --dataset set; pass --dataset <type> --path <file> as well");
@@ -201,12 +208,12 @@ final class EvalCommand implements Callable<Integer> {
             console.println(JSON.writeValueAsString(jsonReport(source, outDir, summaries)));
         } else {
             console.print(EvalTable.render(summaries));
-            console.println("evaluation files: " + outDir.resolve(Evaluator.DIRECTORY).toAbsolutePath());
+            console.println("evaluation files: " + outDir.resolve(RunDirectory.EVAL).toAbsolutePath());
         }
         return ExitCodes.OK;
     }
 
-    private String runName(EvalModel source) {
+    private String runName(ModelSource source) {
         Path dir = source.isRun() ? source.runDirectory() : source.hfDirectory();
         return "eval-" + dir.toAbsolutePath().normalize().getFileName();
     }
@@ -215,10 +222,10 @@ final class EvalCommand implements Callable<Integer> {
      * The run's config (or {@code --config}, or nothing) without its training-only sections, with the Hugging Face
      * checkpoint as policy, {@code --reward} as the reward list and the {@code -o} overrides applied last.
      */
-    private Config effectiveConfig(EvalModel source) {
+    private Config effectiveConfig(ModelSource source) {
         Config base;
         if (source.isRun()) {
-            base = RunConfigLoader.load(source.runDirectory().resolve(RunHandler.CONFIG_FILE), List.of());
+            base = RunConfigLoader.load(source.runDirectory().resolve(RunDirectory.CONFIG_FILE), List.of());
         } else if (config != null) {
             base = RunConfigLoader.load(config, List.of());
         } else {
@@ -292,7 +299,7 @@ final class EvalCommand implements Callable<Integer> {
         if (entries.isEmpty()) {
             throw new UsageException("nothing to evaluate: " + (config != null ? "--config " + config
                     : model.toString()) + " has no eval.sets; pass --dataset <type> --path <file>"
-                    + (config == null && !Files.isRegularFile(model.resolve(RunHandler.CONFIG_FILE))
+                    + (config == null && !Files.isRegularFile(model.resolve(RunDirectory.CONFIG_FILE))
                     ? " (or --config <run file> with eval.sets)" : ""));
         }
         int defaultLimit = root.getInt("eval.max-examples");
@@ -332,13 +339,13 @@ final class EvalCommand implements Callable<Integer> {
         return out;
     }
 
-    private ObjectNode jsonReport(EvalModel source, Path outDir, List<EvalSummary> summaries) throws Exception {
+    private ObjectNode jsonReport(ModelSource source, Path outDir, List<EvalSummary> summaries) throws Exception {
         ObjectNode report = JSON.createObjectNode();
         report.put("model", model.toAbsolutePath().normalize().toString());
         report.put("checkpoint", source.isRun() ? source.checkpoint().directory().toAbsolutePath().normalize()
                 .toString() : null);
         report.put("step", source.step());
-        report.put("out", outDir.resolve(Evaluator.DIRECTORY).toAbsolutePath().normalize().toString());
+        report.put("out", outDir.resolve(RunDirectory.EVAL).toAbsolutePath().normalize().toString());
         ArrayNode list = report.putArray("evaluations");
         for (EvalSummary s : summaries) {
             list.add(JSON.readTree(s.summaryFile().toFile()));

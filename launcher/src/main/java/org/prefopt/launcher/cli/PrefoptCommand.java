@@ -1,5 +1,6 @@
 package org.prefopt.launcher.cli;
 
+import org.prefopt.launcher.rundir.RunDirectory;
 import ch.qos.logback.classic.Level;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -39,7 +40,18 @@ public final class PrefoptCommand {
         }
     }
 
+    private final Class<?> entryPoint;
     private ComponentRegistry registry;
+
+    /** @param entryPoint the class whose {@code main} runs a command line (child processes start it again) */
+    public PrefoptCommand(Class<?> entryPoint) {
+        this.entryPoint = entryPoint;
+    }
+
+    /** The class whose {@code main} runs a {@code prefopt} command line, for commands that start child processes. */
+    Class<?> entryPoint() {
+        return entryPoint;
+    }
 
     /** The plugins directory in effect, or null when there is none. */
     public Path pluginsDir() {
@@ -90,7 +102,7 @@ public final class PrefoptCommand {
     public ResolvedRun resolve(Path file, java.util.List<String> overrides) {
         var raw = RunConfigLoader.load(file, overrides);
         String name = file.getFileName().toString().replaceFirst("\\.(conf|hocon|json|properties)$", "");
-        if (file.getFileName().toString().equals(RunHandler.CONFIG_FILE) && file.toAbsolutePath().getParent() != null) {
+        if (file.getFileName().toString().equals(RunDirectory.CONFIG_FILE) && file.toAbsolutePath().getParent() != null) {
             name = file.toAbsolutePath().getParent().getFileName().toString();
         }
         return new RunConfigResolver(registry()).resolve(raw, name);

@@ -1,10 +1,10 @@
 package org.prefopt.launcher.cli;
 
+import org.prefopt.launcher.rundir.RunDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.prefopt.launcher.report.RunReport;
-import org.prefopt.launcher.training.MetricsLog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -27,9 +27,9 @@ final class ReportCommand implements Callable<Integer> {
         if (!Files.isDirectory(runDir)) {
             throw new UsageException(runDir + ": no such directory");
         }
-        if (!Files.exists(runDir.resolve(RunHandler.CONFIG_FILE)) && !Files.exists(runDir.resolve(MetricsLog.FILE_NAME))) {
-            throw new UsageException(runDir + " is not a run directory (it has neither " + RunHandler.CONFIG_FILE
-                    + " nor " + MetricsLog.FILE_NAME + ")");
+        if (!Files.exists(runDir.resolve(RunDirectory.CONFIG_FILE)) && !Files.exists(runDir.resolve(RunDirectory.METRICS_FILE))) {
+            throw new UsageException(runDir + " is not a run directory (it has neither " + RunDirectory.CONFIG_FILE
+                    + " nor " + RunDirectory.METRICS_FILE + ")");
         }
         try {
             spec.commandLine().getOut().println("report: " + RunReport.write(runDir).toAbsolutePath());

@@ -1,13 +1,13 @@
 package org.prefopt.launcher.cli;
 
+import org.prefopt.api.io.AtomicFiles;
+import org.prefopt.launcher.rundir.RunDirectory;
 import com.google.inject.Stage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
 import org.prefopt.launcher.assembly.Assembler;
 import org.prefopt.launcher.assembly.RunAssembly;
 import org.prefopt.launcher.config.ResolvedRun;
-import org.prefopt.launcher.training.RunFork;
+import org.prefopt.launcher.run.RunHandler;
+import org.prefopt.launcher.rundir.RunFork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run a training run: validate the run file, wire its components, and train."
                 + " --resume <run-dir> continues a run from its last checkpoint (the run file defaults to the"
-                + " run directory's " + RunHandler.CONFIG_FILE + ").")
+                + " run directory's " + RunDirectory.CONFIG_FILE + ").")
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -68,9 +69,9 @@ final class RunCommand implements Callable<Integer> {
         }
         Path file = args.file();
         if (file == null && resume != null) {
-            file = resume.resolve(RunHandler.CONFIG_FILE);
+            file = resume.resolve(RunDirectory.CONFIG_FILE);
             if (!Files.isRegularFile(file)) {
-                throw new UsageException(resume + " holds no " + RunHandler.CONFIG_FILE + "; is it a run directory?"
+                throw new UsageException(resume + " holds no " + RunDirectory.CONFIG_FILE + "; is it a run directory?"
                         + " Pass the run file as well: prefopt run <file> --resume " + resume);
             }
         }
@@ -135,14 +136,8 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, RunHandler.CONFIG_FILE, ".tmp");
-        Files.writeString(tmp, "# resolved configuration of this run (prefopt config)\n" + run.render() + "\n",
-                StandardCharsets.UTF_8);
-        try {
-            Files.move(tmp, dir.resolve(RunHandler.CONFIG_FILE), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, dir.resolve(RunHandler.CONFIG_FILE), StandardCopyOption.REPLACE_EXISTING);
-        }
+        AtomicFiles.write(dir.resolve(RunDirectory.CONFIG_FILE),
+                ("# resolved configuration of this run (prefopt config)\n" + run.render() + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
     }
 }

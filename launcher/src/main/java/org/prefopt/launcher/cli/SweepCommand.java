@@ -71,7 +71,7 @@ final class SweepCommand implements Callable<Integer> {
         // side-by-side runs share the cores (a backend's own threads setting still wins)
         int threads = sweep.parallel() > 1 ? Math.max(1, Runtime.getRuntime().availableProcessors() / sweep.parallel())
                 : 0;
-        SweepRunner runner = new SweepRunner(sweep, new ChildProcessExecutor(leading, line -> {
+        SweepRunner runner = new SweepRunner(sweep, new ChildProcessExecutor(parent.entryPoint().getName(), leading, line -> {
             synchronized (out) {
                 out.println(line);
             }

@@ -1,6 +1,5 @@
 package org.prefopt.launcher.config;
 
-import org.prefopt.api.plugin.ReferenceConf;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigList;
@@ -18,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.prefopt.api.config.OptionProblems;
+import org.prefopt.api.plugin.ReferenceConf;
 import org.prefopt.api.plugin.Slot;
 import org.prefopt.launcher.plugin.ComponentRegistry;
 import org.prefopt.launcher.plugin.RegisteredComponent;

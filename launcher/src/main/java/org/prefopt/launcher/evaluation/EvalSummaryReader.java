@@ -1,5 +1,6 @@
 package org.prefopt.launcher.evaluation;
 
+import org.prefopt.launcher.rundir.RunDirectory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -25,7 +26,7 @@ public final class EvalSummaryReader {
 
     /** Every summary of a run directory, by set name then step. Empty when the run has not evaluated yet. */
     public static List<EvalSummary> readAll(Path runDirectory) {
-        Path root = runDirectory.resolve(Evaluator.DIRECTORY);
+        Path root = runDirectory.resolve(RunDirectory.EVAL);
         if (!Files.isDirectory(root)) {
             return List.of();
         }

@@ -16,17 +16,18 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.prefopt.api.data.Example;
 import org.prefopt.api.data.PromptTemplate;
+import org.prefopt.api.io.AtomicFiles;
 import org.prefopt.api.model.Completion;
 import org.prefopt.api.model.CompletionGroup;
 import org.prefopt.api.model.GenerationRequest;
 import org.prefopt.api.model.PolicyModel;
 import org.prefopt.api.model.SamplingParams;
 import org.prefopt.api.reward.RewardResult;
-import org.prefopt.launcher.training.AtomicFiles;
-import org.prefopt.launcher.training.PromptCache;
-import org.prefopt.launcher.training.RewardScorer;
-import org.prefopt.launcher.training.ScoredCompletions;
-import org.prefopt.launcher.training.Seeds;
+import org.prefopt.launcher.rundir.RunDirectory;
+import org.prefopt.launcher.rollout.PromptCache;
+import org.prefopt.launcher.rollout.RewardScorer;
+import org.prefopt.launcher.rollout.ScoredCompletions;
+import org.prefopt.launcher.rollout.Seeds;
 
 /**
  * Evaluates the policy on eval sets: greedy pass@1 and sampled mean@k / pass@k, overall and per difficulty tier,
@@ -37,7 +38,6 @@ import org.prefopt.launcher.training.Seeds;
  */
 public final class Evaluator {
 
-    public static final String DIRECTORY = "eval";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final ObjectMapper JSONL = new ObjectMapper();
@@ -162,10 +162,10 @@ public final class Evaluator {
             putGenerationStats(s, pass);
         }
 
-        Path dir = runDirectory.resolve(DIRECTORY).resolve(set.name());
-        Path summaryFile = dir.resolve("step-" + step + ".json");
+        Path dir = runDirectory.resolve(RunDirectory.EVAL).resolve(set.name());
+        Path summaryFile = dir.resolve(RunDirectory.evalSummaryName(step));
         try {
-            AtomicFiles.write(dir.resolve("step-" + step + "-generations.jsonl"),
+            AtomicFiles.write(dir.resolve(RunDirectory.evalGenerationsName(step)),
                     generations.toString().getBytes(StandardCharsets.UTF_8));
             AtomicFiles.write(summaryFile, JSON.writeValueAsBytes(summary));
         } catch (IOException e) {

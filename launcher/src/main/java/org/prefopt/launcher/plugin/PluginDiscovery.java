@@ -1,6 +1,5 @@
 package org.prefopt.launcher.plugin;
 
-import org.prefopt.api.plugin.ReferenceConf;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import java.io.IOException;
@@ -17,6 +16,7 @@ import java.util.ServiceLoader;
 import java.util.stream.Stream;
 import org.prefopt.api.plugin.ComponentFactory;
 import org.prefopt.api.plugin.Plugin;
+import org.prefopt.api.plugin.ReferenceConf;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

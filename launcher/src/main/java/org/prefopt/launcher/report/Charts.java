@@ -13,7 +13,7 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
-import org.prefopt.launcher.training.AtomicFiles;
+import org.prefopt.api.io.AtomicFiles;
 
 /**
  * PNG charts for reports (XChart), each with a title, axis titles and a legend, written atomically. XChart puts a

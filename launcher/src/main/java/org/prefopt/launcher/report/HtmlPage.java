@@ -3,7 +3,7 @@ package org.prefopt.launcher.report;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import org.prefopt.launcher.training.AtomicFiles;
+import org.prefopt.api.io.AtomicFiles;
 
 /** A static, self-contained HTML page (no scripts, no external resources); every text is escaped. */
 public final class HtmlPage {

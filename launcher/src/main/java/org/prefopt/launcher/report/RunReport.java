@@ -1,5 +1,6 @@
 package org.prefopt.launcher.report;
 
+import org.prefopt.launcher.rundir.RunDirectory;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -12,14 +13,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.prefopt.launcher.cli.RunHandler;
+import org.prefopt.api.io.AtomicFiles;
 import org.prefopt.launcher.evaluation.EvalSummary;
 import org.prefopt.launcher.evaluation.EvalSummaryReader;
-import org.prefopt.launcher.evaluation.Evaluator;
 import org.prefopt.launcher.evaluation.Proportion;
-import org.prefopt.launcher.run.EvalTable;
-import org.prefopt.launcher.training.AtomicFiles;
-import org.prefopt.launcher.training.MetricsLog;
 
 /**
  * A run's human report, from its files alone (so it can be rebuilt at any time with {@code prefopt report}):
@@ -28,9 +25,6 @@ import org.prefopt.launcher.training.MetricsLog;
  */
 public final class RunReport {
 
-    public static final String DIRECTORY = "report";
-    public static final String HTML = "report.html";
-    public static final String MARKDOWN = "summary.md";
     private static final int SMOOTHING = 20;
 
     private RunReport() {
@@ -38,8 +32,8 @@ public final class RunReport {
 
     /** Writes the report of {@code runDir}; returns the HTML page. */
     public static Path write(Path runDir) {
-        Path out = runDir.resolve(DIRECTORY);
-        MetricsFile metrics = MetricsFile.read(runDir.resolve(MetricsLog.FILE_NAME));
+        Path out = runDir.resolve(RunDirectory.REPORT);
+        MetricsFile metrics = MetricsFile.read(runDir.resolve(RunDirectory.METRICS_FILE));
         List<EvalSummary> evals = EvalSummaryReader.readAll(runDir);
         String name = runName(runDir);
         HtmlPage page = new HtmlPage("prefopt run " + name);
@@ -108,11 +102,11 @@ public final class RunReport {
         }
 
         page.heading("Files");
-        page.links(List.of(new String[] {"metrics.jsonl (one line per step)", "../" + MetricsLog.FILE_NAME},
-                new String[] {"config.conf (the resolved configuration)", "../" + RunHandler.CONFIG_FILE},
-                new String[] {"eval/ (summaries and every generation)", "../" + Evaluator.DIRECTORY + "/"},
-                new String[] {"summary.md", MARKDOWN}));
-        page.write(out.resolve(HTML));
+        page.links(List.of(new String[] {"metrics.jsonl (one line per step)", "../" + RunDirectory.METRICS_FILE},
+                new String[] {"config.conf (the resolved configuration)", "../" + RunDirectory.CONFIG_FILE},
+                new String[] {"eval/ (summaries and every generation)", "../" + RunDirectory.EVAL + "/"},
+                new String[] {"summary.md", RunDirectory.REPORT_SUMMARY}));
+        page.write(out.resolve(RunDirectory.REPORT_HTML));
 
         StringBuilder md = new StringBuilder("# prefopt run " + name + "\n\n");
         md.append(metrics.steps()).append(" training steps.");
@@ -121,8 +115,8 @@ public final class RunReport {
                     metrics.meanOfLast("reward", 50)));
         }
         md.append("\n\n").append(EvalTable.render(evals));
-        AtomicFiles.write(out.resolve(MARKDOWN), md.toString().getBytes(StandardCharsets.UTF_8));
-        return out.resolve(HTML);
+        AtomicFiles.write(out.resolve(RunDirectory.REPORT_SUMMARY), md.toString().getBytes(StandardCharsets.UTF_8));
+        return out.resolve(RunDirectory.REPORT_HTML);
     }
 
     /** A per-step metric with its trailing moving average. */
@@ -187,7 +181,7 @@ public final class RunReport {
      * GRPO stage starts from), when there is one; else the first evaluation.
      */
     static EvalSummary startOfLastStage(Path runDir, List<EvalSummary> evals) {
-        Path conf = runDir.resolve(RunHandler.CONFIG_FILE);
+        Path conf = runDir.resolve(RunDirectory.CONFIG_FILE);
         int start = 0;
         if (Files.isRegularFile(conf)) {
             try {
@@ -207,7 +201,7 @@ public final class RunReport {
     }
 
     private static String runName(Path runDir) {
-        Path conf = runDir.resolve(RunHandler.CONFIG_FILE);
+        Path conf = runDir.resolve(RunDirectory.CONFIG_FILE);
         if (Files.isRegularFile(conf)) {
             try {
                 Config c = ConfigFactory.parseFile(conf.toFile());
@@ -222,7 +216,7 @@ public final class RunReport {
     }
 
     private static String describeStages(Path runDir) {
-        Path conf = runDir.resolve(RunHandler.CONFIG_FILE);
+        Path conf = runDir.resolve(RunDirectory.CONFIG_FILE);
         if (!Files.isRegularFile(conf)) {
             return "";
         }

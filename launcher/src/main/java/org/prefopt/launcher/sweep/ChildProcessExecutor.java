@@ -13,7 +13,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.prefopt.launcher.Main;
 
 /**
  * Runs each variant in its own JVM (same java, JVM options and class path as this one), so a variant that crashes
@@ -30,12 +29,14 @@ public final class ChildProcessExecutor implements VariantExecutor {
     private final int threadsPerChild;
 
     /**
+     * @param mainClass        the class whose {@code main} runs a {@code prefopt} command line (the launcher's entry
+     *                         point, passed down so that this package does not depend on it)
      * @param leadingArguments arguments placed before the subcommand (e.g. {@code --plugins-dir <dir>})
      * @param echo             receives every output line of every child, prefixed with the variant's name
      * @param threadsPerChild  when > 0, {@code OMP_NUM_THREADS} of each child (unless the user set it): runs side by
      *                         side that each use every core slow each other down several times over
      */
-    public ChildProcessExecutor(List<String> leadingArguments, Consumer<String> echo, int threadsPerChild) {
+    public ChildProcessExecutor(String mainClass, List<String> leadingArguments, Consumer<String> echo, int threadsPerChild) {
         this.echo = echo;
         this.threadsPerChild = threadsPerChild;
         List<String> cmd = new ArrayList<>();
@@ -50,7 +51,7 @@ public final class ChildProcessExecutor implements VariantExecutor {
         cmd.add("-D" + EXIT_WITH_PARENT + "=true");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Main.class.getName());
+        cmd.add(mainClass);
         cmd.addAll(leadingArguments);
         this.javaCommand = List.copyOf(cmd);
     }

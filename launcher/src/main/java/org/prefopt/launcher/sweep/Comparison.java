@@ -1,5 +1,6 @@
 package org.prefopt.launcher.sweep;
 
+import org.prefopt.launcher.rundir.RunDirectory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -19,8 +20,6 @@ import org.prefopt.launcher.evaluation.EvalSummary;
 import org.prefopt.launcher.evaluation.EvalSummaryReader;
 import org.prefopt.launcher.evaluation.Proportion;
 import org.prefopt.launcher.evaluation.ProportionDifference;
-import org.prefopt.launcher.training.MetricsLog;
-import org.prefopt.launcher.training.RunFork;
 
 /**
  * The sweep's comparison: for every eval set, each variant's last evaluation side by side (greedy pass@1 overall
@@ -49,7 +48,7 @@ public final class Comparison {
         List<VariantOutcome> out = new ArrayList<>();
         for (Variant v : spec.variants()) {
             Path dir = SweepRunner.runDirectory(spec, v);
-            out.add(new VariantOutcome(v, runner.readState(v), countLines(dir.resolve(MetricsLog.FILE_NAME)),
+            out.add(new VariantOutcome(v, runner.readState(v), countLines(dir.resolve(RunDirectory.METRICS_FILE)),
                     forkStep(dir), Files.isDirectory(dir) ? EvalSummaryReader.latest(dir) : Map.of()));
         }
         return new Comparison(spec, out);
@@ -67,7 +66,7 @@ public final class Comparison {
     }
 
     private static int forkStep(Path runDir) {
-        Path f = runDir.resolve(RunFork.FORKED_FROM);
+        Path f = runDir.resolve(RunDirectory.FORKED_FROM);
         if (!Files.exists(f)) {
             return 0;
         }

@@ -1,16 +1,16 @@
 package org.prefopt.launcher.sweep;
 
+import org.prefopt.launcher.rundir.RunDirectory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.prefopt.api.io.AtomicFiles;
 import org.prefopt.launcher.evaluation.Proportion;
 import org.prefopt.launcher.report.Charts;
 import org.prefopt.launcher.report.HtmlPage;
-import org.prefopt.launcher.report.RunReport;
-import org.prefopt.launcher.training.AtomicFiles;
 
 /**
  * Writes a sweep's comparison into its directory: {@code comparison.md}, {@code comparison.html} with the same
@@ -44,7 +44,7 @@ public final class ComparisonReport {
         List<String[]> links = new ArrayList<>();
         for (VariantOutcome o : comparison.outcomes()) {
             links.add(new String[] {o.variant().name() + " (" + o.state().status() + ")",
-                    o.variant().name() + "/" + RunReport.DIRECTORY + "/" + RunReport.HTML});
+                    o.variant().name() + "/" + RunDirectory.REPORT + "/" + RunDirectory.REPORT_HTML});
         }
         page.heading("Runs");
         page.links(links);

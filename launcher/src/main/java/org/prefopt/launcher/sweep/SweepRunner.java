@@ -16,8 +16,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.prefopt.launcher.training.AtomicFiles;
-import org.prefopt.launcher.training.CheckpointStore;
+import org.prefopt.api.io.AtomicFiles;
+import org.prefopt.launcher.rundir.CheckpointStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

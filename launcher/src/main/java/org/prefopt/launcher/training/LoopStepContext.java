@@ -15,6 +15,10 @@ import org.prefopt.api.model.CompletionGroup;
 import org.prefopt.api.model.GenerationRequest;
 import org.prefopt.api.model.PolicyModel;
 import org.prefopt.api.model.SamplingParams;
+import org.prefopt.launcher.rollout.PromptCache;
+import org.prefopt.launcher.rollout.RewardScorer;
+import org.prefopt.launcher.rollout.ScoredCompletions;
+import org.prefopt.launcher.rollout.Seeds;
 
 /**
  * The {@link StepContext} of one step. It accumulates what the algorithm drew, generated and scored during the

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.prefopt.api.algorithm.ScoredGroup;
 import org.prefopt.api.model.Completion;
+import org.prefopt.launcher.rollout.Stats;
 
 /**
  * The metrics the loop records for a step, under TRL's GRPO trainer names: {@code reward} (mean of group means),
@@ -13,6 +14,11 @@ import org.prefopt.api.model.Completion;
  * {@code rewards/<name>/mean|std} (over all completions where the reward applies), and completion lengths.
  */
 final class StepMetrics {
+
+    /** 1 when the step's update was discarded for a non-finite loss, gradient or metric, else 0. */
+    static final String NON_FINITE = "nonfinite";
+    /** The fraction of the step's rewarded groups whose rewards all agree ({@link ScoredGroup#rewardsAgree()}). */
+    static final String FRAC_REWARD_ZERO_STD = "frac_reward_zero_std";
 
     private StepMetrics() {
     }
@@ -27,15 +33,14 @@ final class StepMetrics {
         int zeroStd = 0;
         for (ScoredGroup g : groups) {
             meanSum += Stats.nanMean(g.totals());
-            double std = Stats.nanStd(g.totals());
-            stdSum += std;
-            if (std == 0.0) {
+            stdSum += Stats.nanStd(g.totals());
+            if (g.rewardsAgree()) {
                 zeroStd++;
             }
         }
         m.put("reward", meanSum / groups.size());
         m.put("reward_std", stdSum / groups.size());
-        m.put("frac_reward_zero_std", (double) zeroStd / groups.size());
+        m.put(FRAC_REWARD_ZERO_STD, (double) zeroStd / groups.size());
         for (String name : rewardNames) {
             List<Double> all = new ArrayList<>();
             for (ScoredGroup g : groups) {

@@ -12,6 +12,14 @@ import org.prefopt.api.data.PromptSampler;
 import org.prefopt.launcher.evaluation.EvalSet;
 import org.prefopt.launcher.evaluation.EvalSummary;
 import org.prefopt.launcher.evaluation.Evaluator;
+import org.prefopt.launcher.progress.LogProgress;
+import org.prefopt.launcher.progress.ProgressListener;
+import org.prefopt.launcher.rollout.PromptCache;
+import org.prefopt.launcher.rollout.RewardScorer;
+import org.prefopt.launcher.rollout.Seeds;
+import org.prefopt.launcher.rundir.CheckpointStore;
+import org.prefopt.launcher.rundir.LoopState;
+import org.prefopt.launcher.rundir.MetricsLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,9 +33,6 @@ import org.slf4j.LoggerFactory;
  * lives only in memory between steps.
  */
 public final class TrainingJob {
-
-    /** An algorithm sets this metric to a value > 0 when it saw a non-finite loss or gradient in the step. */
-    public static final String NON_FINITE_FLAG = "nonfinite";
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingJob.class);
 
@@ -148,9 +153,7 @@ public final class TrainingJob {
                     line.put("num_tokens", (double) numTokens);
                     line.putAll(ctx.timings(elapsed));
                     String problem = nonFinite(result);
-                    if (problem != null) {
-                        line.put(NON_FINITE_FLAG, 1.0);
-                    }
+                    line.put(StepMetrics.NON_FINITE, problem == null ? 0.0 : 1.0);
                     metrics.append(step, line);
                     progress.stepDone(step, line);
                     done = step;
@@ -206,9 +209,10 @@ public final class TrainingJob {
             Double v = e.getValue();
             if (v == null || !Double.isFinite(v)) {
                 bad.add(e.getKey() + "=" + v);
-            } else if (e.getKey().equals(NON_FINITE_FLAG) && v > 0) {
-                bad.add("loss or gradients (flagged by the algorithm)");
             }
+        }
+        if (result.nonFinite()) {
+            bad.add("loss or gradients (flagged by the algorithm)");
         }
         return bad.isEmpty() ? null : String.join(", ", bad);
     }

@@ -12,6 +12,7 @@ import org.prefopt.api.model.PolicyModel;
 import org.prefopt.api.model.SamplingParams;
 import org.prefopt.launcher.evaluation.EvalSet;
 import org.prefopt.launcher.evaluation.EvalSettings;
+import org.prefopt.launcher.rollout.WeightedReward;
 
 /**
  * Everything a {@link TrainingJob} needs, already built: the launcher's glue turns the run file into this.

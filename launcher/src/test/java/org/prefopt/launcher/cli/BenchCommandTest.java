@@ -3,10 +3,9 @@ package org.prefopt.launcher.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
-/** {@code prefopt bench}: argument checks and the peak-memory reading (runs on the real engine: CommandLineIT). */
+/** {@code prefopt bench}: argument checks (runs on the real engine: CommandLineIT). */
 class BenchCommandTest {
 
     @Test
@@ -19,12 +18,5 @@ class BenchCommandTest {
         assertTrue(len.err().contains("--train-len must be >= 4 (got 3)"), len.err());
         CliTest.Result rank = CliTest.run("bench", "--preset", "tiny", "--lora-rank", "-2");
         assertTrue(rank.err().contains("--lora-rank must be >= 0 (got -2)"), rank.err());
-    }
-
-    @Test
-    void peakIsReadFromTheVmHwmLine() {
-        assertEquals(OptionalLong.of(123456L * 1024), PeakResidentMemory.parse(
-                "Name:\tjava\nVmPeak:\t 999999 kB\nVmHWM:\t  123456 kB\nVmRSS:\t  100000 kB\n"));
-        assertEquals(OptionalLong.empty(), PeakResidentMemory.parse("Name:\tjava\n"));
     }
 }

@@ -1,5 +1,6 @@
 package org.prefopt.launcher.cli;
 
+import org.prefopt.launcher.rundir.RunDirectory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -105,7 +106,7 @@ class CliTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("holds no config.conf"), r.err());
         Path runDir = Files.createDirectories(dir.resolve("old"));
-        Files.writeString(runDir.resolve(RunHandler.CONFIG_FILE), "algorithm { type = dpo }\n");
+        Files.writeString(runDir.resolve(RunDirectory.CONFIG_FILE), "algorithm { type = dpo }\n");
         Result ok = run("run", "--resume", runDir.toString(), "-o", "algorithm.beta=0.3");
         // the saved config and the override validate; the run itself then fails for want of a sampler and data
         assertEquals(1, ok.code(), ok.err());

@@ -1,5 +1,6 @@
 package org.prefopt.launcher.cli;
 
+import org.prefopt.launcher.rundir.RunDirectory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -224,7 +225,7 @@ class EvalCommandTest {
                 + " step-7; available: step-5, step-10"), step.err());
 
         Path fresh = Files.createDirectories(dir.resolve("fresh"));
-        Files.copy(runDir.resolve(RunHandler.CONFIG_FILE), fresh.resolve(RunHandler.CONFIG_FILE));
+        Files.copy(runDir.resolve(RunDirectory.CONFIG_FILE), fresh.resolve(RunDirectory.CONFIG_FILE));
         Result noCheckpoint = prefopt("eval", "--model", fresh.toString());
         assertEquals(2, noCheckpoint.code());
         assertTrue(noCheckpoint.err().contains("run directory " + fresh + " has no complete checkpoint under"

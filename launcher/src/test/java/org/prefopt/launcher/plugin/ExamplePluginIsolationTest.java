@@ -25,6 +25,7 @@ import org.prefopt.launcher.assembly.Assembler;
 import org.prefopt.launcher.assembly.RunAssembly;
 import org.prefopt.launcher.config.ConfigProblemsException;
 import org.prefopt.launcher.config.Problem;
+import org.prefopt.launcher.config.ResolvedRun;
 import org.prefopt.launcher.config.RunConfigLoader;
 import org.prefopt.launcher.config.RunConfigResolver;
 

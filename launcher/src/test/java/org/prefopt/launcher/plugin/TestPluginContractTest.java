@@ -1,8 +1,8 @@
 package org.prefopt.launcher.plugin;
 
+import com.google.inject.Module;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import com.google.inject.Module;
 import org.prefopt.api.model.Backend;
 import org.prefopt.api.plugin.ComponentFactory;
 import org.prefopt.api.plugin.Plugin;

@@ -1,5 +1,6 @@
 package org.prefopt.launcher.sweep;
 
+import org.prefopt.launcher.rundir.RunDirectory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +17,6 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.prefopt.launcher.config.RunConfigLoader;
-import org.prefopt.launcher.training.RunFork;
 
 /** The sweep's scheduling and resumption, with a fake executor standing in for {@code prefopt run}. */
 class SweepRunnerTest {
@@ -44,7 +44,7 @@ class SweepRunnerTest {
                     Path source = Path.of(args.get(args.indexOf("--fork-from") + 1));
                     fork = Files.readAllLines(source.resolve("metrics.jsonl")).size();
                     Files.createDirectories(dir);
-                    Files.writeString(dir.resolve(RunFork.FORKED_FROM), "{\"step\": " + fork + "}");
+                    Files.writeString(dir.resolve(RunDirectory.FORKED_FROM), "{\"step\": " + fork + "}");
                 }
                 int steps = fork + 5;
                 Files.createDirectories(dir.resolve("eval/heldout"));

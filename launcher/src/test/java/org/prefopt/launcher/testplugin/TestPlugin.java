@@ -210,10 +210,6 @@ public final class TestPlugin implements Plugin {
         public void seed(long seed) {
         }
 
-        @Override
-        public double measureMatmulFlops(int n, int repeats) {
-            return 0;
-        }
 
         @Override
         public void close() {

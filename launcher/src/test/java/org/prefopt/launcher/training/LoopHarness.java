@@ -1,5 +1,6 @@
 package org.prefopt.launcher.training;
 
+import org.prefopt.launcher.rundir.RunDirectory;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -15,6 +16,8 @@ import org.prefopt.api.data.PromptTemplate;
 import org.prefopt.api.model.SamplingParams;
 import org.prefopt.launcher.evaluation.EvalSet;
 import org.prefopt.launcher.evaluation.EvalSettings;
+import org.prefopt.launcher.rollout.WeightedReward;
+import org.prefopt.launcher.training.fakes.FakeAlgorithm;
 import org.prefopt.launcher.training.fakes.FakeBackend;
 import org.prefopt.launcher.training.fakes.FakePolicy;
 import org.prefopt.launcher.training.fakes.FakeRewards;
@@ -55,7 +58,7 @@ final class LoopHarness {
 
     static List<Map<String, Object>> metrics(Path runDir) throws IOException {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (String line : Files.readAllLines(runDir.resolve(MetricsLog.FILE_NAME))) {
+        for (String line : Files.readAllLines(runDir.resolve(RunDirectory.METRICS_FILE))) {
             out.add(JSON.readValue(line, new TypeReference<LinkedHashMap<String, Object>>() { }));
         }
         return out;
@@ -71,7 +74,7 @@ final class LoopHarness {
     }
 
     static Set<String> checkpointNames(Path runDir) throws IOException {
-        Path root = runDir.resolve(CheckpointStore.DIRECTORY);
+        Path root = runDir.resolve(RunDirectory.CHECKPOINTS);
         try (var s = Files.list(root)) {
             return Set.copyOf(s.map(p -> p.getFileName().toString()).toList());
         }

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.prefopt.launcher.rundir.RunDirectory;
+import org.prefopt.launcher.rundir.RunFork;
 import org.prefopt.launcher.training.fakes.FakeAlgorithm;
 
 /** One warm-up run, two different second stages forked from its end: the ablation pattern of the study. */
@@ -44,7 +46,7 @@ class RunForkTest {
         assertEquals(4, RunFork.fork(base, forked), "a run directory forks from its newest checkpoint");
         assertEquals(4, LoopHarness.metrics(forked).size());
         assertTrue(Files.exists(forked.resolve("eval/heldout/step-4.json")));
-        assertTrue(Files.exists(forked.resolve(RunFork.FORKED_FROM)));
+        assertTrue(Files.exists(forked.resolve(RunDirectory.FORKED_FROM)));
         new TrainingJob(harness(4, 6, new FakeAlgorithm(3, 4)).build(forked)).resume();
 
         // the same seed and stages: the fork is indistinguishable from the uninterrupted run

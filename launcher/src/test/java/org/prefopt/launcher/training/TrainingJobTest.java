@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.prefopt.launcher.rundir.CheckpointStore;
+import org.prefopt.launcher.rundir.LoopState;
 import org.prefopt.launcher.training.fakes.FakeAlgorithm;
 
 class TrainingJobTest {
@@ -282,7 +284,7 @@ class TrainingJobTest {
         List<Map<String, Object>> lines = LoopHarness.metrics(run);
         assertEquals(3, lines.size());
         assertNull(lines.get(2).get("loss"), "NaN is written as null");
-        assertEquals(1.0, ((Number) lines.get(2).get(TrainingJob.NON_FINITE_FLAG)).doubleValue());
+        assertEquals(1.0, ((Number) lines.get(2).get(StepMetrics.NON_FINITE)).doubleValue());
         assertEquals(2, h.lastPolicy.updates(), "the poisoned gradients were not applied");
     }
 

@@ -87,6 +87,7 @@ public final class DpoTokenLoss implements TokenLoss {
         return new LossGradients(loss, grads, null);
     }
 
+    @Override
     public boolean nonFinite() {
         return nonFinite;
     }

@@ -36,20 +36,6 @@ public final class Advantages {
         return out;
     }
 
-    /**
-     * Whether a group's rewards all agree, i.e. it carries no group-relative signal (TRL's
-     * {@code frac_reward_zero_std} counts these). A relative tolerance absorbs rounding in weighted sums.
-     */
-    public static boolean zeroStd(double[] group) {
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        for (double r : group) {
-            min = Math.min(min, r);
-            max = Math.max(max, r);
-        }
-        return max - min <= 1e-9 * Math.max(1.0, Math.abs(max));
-    }
-
     static double mean(double[] x) {
         double s = 0;
         for (double v : x) {

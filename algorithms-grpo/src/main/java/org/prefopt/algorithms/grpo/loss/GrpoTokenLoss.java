@@ -140,6 +140,7 @@ public final class GrpoTokenLoss implements TokenLoss {
         return seen;
     }
 
+    @Override
     public boolean nonFinite() {
         return nonFinite;
     }

@@ -97,7 +97,8 @@ public final class FakeAlgorithm implements Algorithm {
         metrics.put("algo/steps_seen", (double) stepsSeen);
         metrics.put("algo/seed_mod", (double) Math.floorMod(ctx.seed(), 1000L));
         metrics.put("algo/first_prompt_len", (double) ctx.promptTokens(examples.get(0)).length);
-        return new StepResult(metrics, tokens, update.applied());
+        return new StepResult(metrics, tokens, update.applied() ? StepResult.Update.APPLIED
+                : StepResult.Update.SKIPPED_NON_FINITE);
     }
 
     @Override

@@ -20,10 +20,6 @@ public final class FakeBackend implements Backend {
         seeds.add(seed);
     }
 
-    @Override
-    public double measureMatmulFlops(int n, int repeats) {
-        return 0;
-    }
 
     @Override
     public void close() {
