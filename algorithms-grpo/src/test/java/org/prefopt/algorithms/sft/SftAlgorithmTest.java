@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.prefopt.api.algorithm.StepResult;
 import org.prefopt.api.testing.algorithm.BigramPolicy;
 import org.prefopt.api.testing.algorithm.FakeStepContext;
-import org.prefopt.api.algorithm.StepResult;
 
 class SftAlgorithmTest {
 

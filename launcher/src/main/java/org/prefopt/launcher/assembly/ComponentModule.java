@@ -17,6 +17,7 @@ import java.util.Set;
 import org.prefopt.api.plugin.Slot;
 import org.prefopt.launcher.config.ResolvedComponent;
 import org.prefopt.launcher.config.RunConfigResolver;
+import org.prefopt.launcher.plugin.ThreadContextClassLoader;
 
 /**
  * One chosen component in its own private environment. It installs the factory's module, which binds the slot type
@@ -101,13 +102,8 @@ final class ComponentModule<T> extends PrivateModule {
     private record ContextLoaderProvider<T>(Provider<T> delegate, ClassLoader loader) implements Provider<T> {
         @Override
         public T get() {
-            Thread t = Thread.currentThread();
-            ClassLoader previous = t.getContextClassLoader();
-            t.setContextClassLoader(loader);
-            try {
+            try (ThreadContextClassLoader ignored = new ThreadContextClassLoader(loader)) {
                 return delegate.get();
-            } finally {
-                t.setContextClassLoader(previous);
             }
         }
     }

@@ -1,6 +1,5 @@
 package org.prefopt.launcher.cli;
 
-import org.prefopt.launcher.rundir.RunDirectory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -41,6 +40,7 @@ import org.prefopt.launcher.rollout.WeightedReward;
 import org.prefopt.launcher.run.ExamplePools;
 import org.prefopt.launcher.run.RunSections;
 import org.prefopt.launcher.rundir.ModelSource;
+import org.prefopt.launcher.rundir.RunDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.ArgGroup;

@@ -1,6 +1,5 @@
 package org.prefopt.launcher.cli;
 
-import org.prefopt.launcher.rundir.RunDirectory;
 import ch.qos.logback.classic.Level;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -11,6 +10,7 @@ import org.prefopt.launcher.config.RunConfigLoader;
 import org.prefopt.launcher.config.RunConfigResolver;
 import org.prefopt.launcher.plugin.ComponentRegistry;
 import org.prefopt.launcher.plugin.PluginDiscovery;
+import org.prefopt.launcher.rundir.RunDirectory;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,10 +1,10 @@
 package org.prefopt.launcher.cli;
 
-import org.prefopt.launcher.rundir.RunDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.prefopt.launcher.report.RunReport;
+import org.prefopt.launcher.rundir.RunDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;

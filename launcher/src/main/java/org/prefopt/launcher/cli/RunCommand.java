@@ -1,7 +1,5 @@
 package org.prefopt.launcher.cli;
 
-import org.prefopt.api.io.AtomicFiles;
-import org.prefopt.launcher.rundir.RunDirectory;
 import com.google.inject.Stage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -13,10 +11,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
+import org.prefopt.api.io.AtomicFiles;
 import org.prefopt.launcher.assembly.Assembler;
 import org.prefopt.launcher.assembly.RunAssembly;
 import org.prefopt.launcher.config.ResolvedRun;
 import org.prefopt.launcher.run.RunHandler;
+import org.prefopt.launcher.rundir.RunDirectory;
 import org.prefopt.launcher.rundir.RunFork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

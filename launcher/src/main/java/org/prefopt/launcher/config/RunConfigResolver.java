@@ -21,6 +21,7 @@ import org.prefopt.api.plugin.ReferenceConf;
 import org.prefopt.api.plugin.Slot;
 import org.prefopt.launcher.plugin.ComponentRegistry;
 import org.prefopt.launcher.plugin.RegisteredComponent;
+import org.prefopt.launcher.plugin.ThreadContextClassLoader;
 
 /**
  * Turns a parsed run file into a {@link ResolvedRun}: finds every component section, picks its factory, merges
@@ -372,13 +373,8 @@ public final class RunConfigResolver {
 
     /** Runs plugin code with the plugin's class loader as context loader (libraries inside plugins rely on it). */
     public static <R> R withLoader(RegisteredComponent c, java.util.function.Supplier<R> action) {
-        Thread t = Thread.currentThread();
-        ClassLoader previous = t.getContextClassLoader();
-        t.setContextClassLoader(c.loader());
-        try {
+        try (ThreadContextClassLoader ignored = new ThreadContextClassLoader(c.loader())) {
             return action.get();
-        } finally {
-            t.setContextClassLoader(previous);
         }
     }
 

@@ -1,6 +1,5 @@
 package org.prefopt.launcher.evaluation;
 
-import org.prefopt.launcher.rundir.RunDirectory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -14,6 +13,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.prefopt.launcher.rundir.RunDirectory;
 
 /** Reads back the {@code eval/<set>/step-<N>.json} summaries the {@link Evaluator} writes. */
 public final class EvalSummaryReader {

@@ -23,11 +23,11 @@ import org.prefopt.api.model.GenerationRequest;
 import org.prefopt.api.model.PolicyModel;
 import org.prefopt.api.model.SamplingParams;
 import org.prefopt.api.reward.RewardResult;
-import org.prefopt.launcher.rundir.RunDirectory;
 import org.prefopt.launcher.rollout.PromptCache;
 import org.prefopt.launcher.rollout.RewardScorer;
 import org.prefopt.launcher.rollout.ScoredCompletions;
 import org.prefopt.launcher.rollout.Seeds;
+import org.prefopt.launcher.rundir.RunDirectory;
 
 /**
  * Evaluates the policy on eval sets: greedy pass@1 and sampled mean@k / pass@k, overall and per difficulty tier,

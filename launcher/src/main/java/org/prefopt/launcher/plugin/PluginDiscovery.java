@@ -108,9 +108,7 @@ public final class PluginDiscovery {
 
     /** Loads every Plugin visible to {@code loader}; {@code location} null means the class path. */
     private void load(ClassLoader loader, Path location) {
-        ClassLoader previous = Thread.currentThread().getContextClassLoader();
-        Thread.currentThread().setContextClassLoader(loader);
-        try {
+        try (ThreadContextClassLoader ignored = new ThreadContextClassLoader(loader)) {
             Iterator<Plugin> it = ServiceLoader.load(Plugin.class, loader).iterator();
             while (true) {
                 Plugin plugin;
@@ -131,8 +129,6 @@ public final class PluginDiscovery {
                         : location.toString();
                 register(plugin, origin, loader);
             }
-        } finally {
-            Thread.currentThread().setContextClassLoader(previous);
         }
     }
 

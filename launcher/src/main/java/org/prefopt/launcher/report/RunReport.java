@@ -1,6 +1,5 @@
 package org.prefopt.launcher.report;
 
-import org.prefopt.launcher.rundir.RunDirectory;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -17,6 +16,7 @@ import org.prefopt.api.io.AtomicFiles;
 import org.prefopt.launcher.evaluation.EvalSummary;
 import org.prefopt.launcher.evaluation.EvalSummaryReader;
 import org.prefopt.launcher.evaluation.Proportion;
+import org.prefopt.launcher.rundir.RunDirectory;
 
 /**
  * A run's human report, from its files alone (so it can be rebuilt at any time with {@code prefopt report}):

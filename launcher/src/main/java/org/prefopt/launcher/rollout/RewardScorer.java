@@ -7,13 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.prefopt.api.data.Example;
 import org.prefopt.api.reward.RewardResult;
+import org.prefopt.api.reward.RewardThreads;
 
 /**
  * Scores completions with the run's weighted rewards on a bounded thread pool. Results are assembled by index,
@@ -23,17 +19,12 @@ public final class RewardScorer implements AutoCloseable {
 
     private final List<WeightedReward> rewards;
     private final List<String> names;
-    private final ExecutorService pool;
+    private final RewardThreads threads;
 
     public RewardScorer(List<WeightedReward> rewards, int threads) {
         this.rewards = List.copyOf(rewards);
         this.names = uniqueNames(this.rewards);
-        AtomicInteger counter = new AtomicInteger();
-        this.pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "prefopt-reward-" + counter.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.threads = new RewardThreads(threads);
     }
 
     /** Metric names of the rewards in run-file order; a repeated name gets a suffix ({@code format}, {@code format-2}). */
@@ -50,17 +41,17 @@ public final class RewardScorer implements AutoCloseable {
         if (examples.size() != completions.size()) {
             throw new IllegalArgumentException(examples.size() + " examples but " + completions.size() + " completion lists");
         }
-        List<List<Future<RewardResult[]>>> futures = new ArrayList<>(examples.size());
+        List<Callable<RewardResult[]>> tasks = new ArrayList<>();
         for (int i = 0; i < examples.size(); i++) {
             Example example = examples.get(i);
-            List<Future<RewardResult[]>> row = new ArrayList<>();
             for (String text : completions.get(i)) {
-                row.add(pool.submit((Callable<RewardResult[]>) () -> scoreOne(example, text)));
+                tasks.add(() -> scoreOne(example, text));
             }
-            futures.add(row);
         }
+        List<RewardResult[]> scored = threads.invokeAll(tasks);
         List<ScoredCompletions> out = new ArrayList<>(examples.size());
-        for (List<Future<RewardResult[]>> row : futures) {
+        int next = 0;
+        for (List<String> row : completions) {
             int n = row.size();
             double[] totals = new double[n];
             Map<String, double[]> byReward = new LinkedHashMap<>();
@@ -69,7 +60,7 @@ public final class RewardScorer implements AutoCloseable {
             }
             List<RewardResult[]> results = new ArrayList<>(n);
             for (int c = 0; c < n; c++) {
-                RewardResult[] r = await(row.get(c));
+                RewardResult[] r = scored.get(next++);
                 results.add(r);
                 double total = 0;
                 for (int k = 0; k < rewards.size(); k++) {
@@ -111,21 +102,6 @@ public final class RewardScorer implements AutoCloseable {
         return r;
     }
 
-    private static RewardResult[] await(Future<RewardResult[]> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while scoring rewards", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(cause);
-        }
-    }
-
     private static List<String> uniqueNames(List<WeightedReward> rewards) {
         List<String> names = new ArrayList<>();
         Set<String> seen = new HashSet<>();
@@ -142,6 +118,6 @@ public final class RewardScorer implements AutoCloseable {
 
     @Override
     public void close() {
-        pool.shutdownNow();
+        threads.close();
     }
 }

@@ -1,6 +1,5 @@
 package org.prefopt.launcher.rundir;
 
-import org.prefopt.api.io.AtomicFiles;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
+import org.prefopt.api.io.AtomicFiles;
 
 /**
  * {@code metrics.jsonl}: one JSON object per step, {@code step} first, then the metrics by name. Non-finite values

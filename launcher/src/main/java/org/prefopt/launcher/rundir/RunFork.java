@@ -1,6 +1,5 @@
 package org.prefopt.launcher.rundir;
 
-import org.prefopt.api.io.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,6 +14,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.prefopt.api.io.AtomicFiles;
 
 /**
  * Starts a new run directory from a checkpoint of another run: the checkpoint, the metrics lines and evaluations up

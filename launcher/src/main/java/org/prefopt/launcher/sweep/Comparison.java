@@ -1,6 +1,5 @@
 package org.prefopt.launcher.sweep;
 
-import org.prefopt.launcher.rundir.RunDirectory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -20,6 +19,7 @@ import org.prefopt.launcher.evaluation.EvalSummary;
 import org.prefopt.launcher.evaluation.EvalSummaryReader;
 import org.prefopt.launcher.evaluation.Proportion;
 import org.prefopt.launcher.evaluation.ProportionDifference;
+import org.prefopt.launcher.rundir.RunDirectory;
 
 /**
  * The sweep's comparison: for every eval set, each variant's last evaluation side by side (greedy pass@1 overall

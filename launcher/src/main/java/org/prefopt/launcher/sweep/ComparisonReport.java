@@ -1,6 +1,5 @@
 package org.prefopt.launcher.sweep;
 
-import org.prefopt.launcher.rundir.RunDirectory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +10,7 @@ import org.prefopt.api.io.AtomicFiles;
 import org.prefopt.launcher.evaluation.Proportion;
 import org.prefopt.launcher.report.Charts;
 import org.prefopt.launcher.report.HtmlPage;
+import org.prefopt.launcher.rundir.RunDirectory;
 
 /**
  * Writes a sweep's comparison into its directory: {@code comparison.md}, {@code comparison.html} with the same

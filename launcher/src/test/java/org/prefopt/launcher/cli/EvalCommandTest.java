@@ -1,6 +1,5 @@
 package org.prefopt.launcher.cli;
 
-import org.prefopt.launcher.rundir.RunDirectory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.prefopt.launcher.Main;
 import org.prefopt.launcher.plugin.ClassLocations;
+import org.prefopt.launcher.rundir.RunDirectory;
 import org.prefopt.launcher.testplugin.EvalTestPlugin;
 
 /**

@@ -1,6 +1,5 @@
 package org.prefopt.launcher.sweep;
 
-import org.prefopt.launcher.rundir.RunDirectory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +16,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.prefopt.launcher.config.RunConfigLoader;
+import org.prefopt.launcher.rundir.RunDirectory;
 
 /** The sweep's scheduling and resumption, with a fake executor standing in for {@code prefopt run}. */
 class SweepRunnerTest {

@@ -1,6 +1,5 @@
 package org.prefopt.launcher.training;
 
-import org.prefopt.launcher.rundir.RunDirectory;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -17,6 +16,7 @@ import org.prefopt.api.model.SamplingParams;
 import org.prefopt.launcher.evaluation.EvalSet;
 import org.prefopt.launcher.evaluation.EvalSettings;
 import org.prefopt.launcher.rollout.WeightedReward;
+import org.prefopt.launcher.rundir.RunDirectory;
 import org.prefopt.launcher.training.fakes.FakeAlgorithm;
 import org.prefopt.launcher.training.fakes.FakeBackend;
 import org.prefopt.launcher.training.fakes.FakePolicy;
@@ -62,6 +62,18 @@ final class LoopHarness {
             out.add(JSON.readValue(line, new TypeReference<LinkedHashMap<String, Object>>() { }));
         }
         return out;
+    }
+
+    /** Asserts that {@code metric}, averaged over the last {@code window} steps, beats the first by {@code margin}. */
+    static void assertRises(List<Map<String, Object>> lines, String metric, int window, double margin) {
+        double early = 0;
+        double late = 0;
+        for (int i = 0; i < window; i++) {
+            early += ((Number) lines.get(i).get(metric)).doubleValue() / window;
+            late += ((Number) lines.get(lines.size() - 1 - i).get(metric)).doubleValue() / window;
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(late > early + margin,
+                metric + " should rise by more than " + margin + ": early " + early + ", late " + late);
     }
 
     /** The metrics without wall-clock values, which differ between any two runs. */

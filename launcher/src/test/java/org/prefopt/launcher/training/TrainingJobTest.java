@@ -74,13 +74,7 @@ class TrainingJobTest {
         Path run = tmp.resolve("learn");
         new TrainingJob(h.build(run)).run();
         List<Map<String, Object>> lines = LoopHarness.metrics(run);
-        double early = 0;
-        double late = 0;
-        for (int i = 0; i < 10; i++) {
-            early += ((Number) lines.get(i).get("rewards/digit/mean")).doubleValue() / 10;
-            late += ((Number) lines.get(lines.size() - 1 - i).get("rewards/digit/mean")).doubleValue() / 10;
-        }
-        assertTrue(late > early + 0.2, "digit reward should rise: early " + early + ", late " + late);
+        LoopHarness.assertRises(lines, "rewards/digit/mean", 10, 0.2);
     }
 
     @Test

@@ -11,12 +11,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.prefopt.api.data.Example;
+import org.prefopt.api.reward.RewardFunction;
 import org.prefopt.api.reward.RewardResult;
+import org.prefopt.api.reward.RewardThreads;
 import org.prefopt.rewards.answer.AnswerReward;
 import org.prefopt.rewards.answer.AnswerRewardOptions;
-import org.prefopt.rewards.batch.ParallelScorer;
 import org.prefopt.rewards.equivalence.SymjaCas;
 
 /**
@@ -44,20 +46,20 @@ public final class RewardBench {
                 AnswerRewardOptions.from(defaults.getConfig("math-answer"), true));
         Supplier<AnswerReward> gsmReward = () -> new AnswerReward("gsm8k-answer",
                 AnswerRewardOptions.from(defaults.getConfig("gsm8k-answer"), false));
-        try (ParallelScorer scorer = new ParallelScorer(threads)) {
+        try (RewardThreads scorer = new RewardThreads(threads)) {
             run("math-answer", mathReward, items(math, "problem", "solution", true), scorer, threads, rounds);
             run("gsm8k-answer", gsmReward, items(gsm, "question", "answer", false), scorer, threads, rounds);
         }
         System.exit(0); // Symja leaves non-daemon helper threads behind
     }
 
-    private static void run(String name, Supplier<AnswerReward> rewards, List<ParallelScorer.Item> items,
-                            ParallelScorer scorer, int threads, int rounds) throws InterruptedException {
-        scorer.score(rewards.get(), items.subList(0, Math.min(200, items.size()))); // warm-up (JIT)
+    private static void run(String name, Supplier<AnswerReward> rewards, List<Item> items,
+                            RewardThreads scorer, int threads, int rounds) {
+        score(scorer, rewards.get(), items.subList(0, Math.min(200, items.size()))); // warm-up (JIT)
         for (int r = 1; r <= rounds; r++) {
             AnswerReward reward = rewards.get();
             long t0 = System.nanoTime();
-            List<RewardResult> results = scorer.score(reward, items);
+            List<RewardResult> results = score(scorer, reward, items);
             double s = (System.nanoTime() - t0) / 1e9;
             long correct = results.stream().filter(x -> x.applicable() && x.value() == 1.0).count();
             System.out.printf("%s round %d: %d completions in %.2f s = %.0f completions/s on %d threads "
@@ -66,10 +68,29 @@ public final class RewardBench {
         }
     }
 
-    static List<ParallelScorer.Item> items(Path file, String promptField, String solutionField, boolean boxed)
+    /** One completion of one example. */
+    record Item(Example example, String completion) {
+    }
+
+    /** Scores every item; a reward that throws despite its contract counts as a 0 with a note, not a failed run. */
+    private static List<RewardResult> score(RewardThreads threads, RewardFunction reward, List<Item> items) {
+        List<Callable<RewardResult>> tasks = new ArrayList<>(items.size());
+        for (Item item : items) {
+            tasks.add(() -> {
+                try {
+                    return reward.score(item.example(), item.completion());
+                } catch (RuntimeException e) {
+                    return RewardResult.of(0.0, null, "reward " + reward.name() + " threw " + e);
+                }
+            });
+        }
+        return threads.invokeAll(tasks);
+    }
+
+    static List<Item> items(Path file, String promptField, String solutionField, boolean boxed)
             throws IOException {
         ObjectMapper json = new ObjectMapper();
-        List<ParallelScorer.Item> items = new ArrayList<>();
+        List<Item> items = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
             int n = 0;
@@ -82,11 +103,11 @@ public final class RewardBench {
                 String solution = node.path(solutionField).asText();
                 Example ex = new Example(file.getFileName() + ":" + n, node.path(promptField).asText(), null, solution,
                         Example.UNKNOWN_DIFFICULTY, null, file + ":" + n, Map.of());
-                items.add(new ParallelScorer.Item(ex, solution));
+                items.add(new Item(ex, solution));
                 String wrong = boxed
                         ? replaceLast(solution, "\\boxed{", "\\boxed{2\\sqrt{3}+" + (n % 7) + "x+")
                         : solution.substring(0, Math.max(0, solution.lastIndexOf("####"))) + "#### " + (n + 1000);
-                items.add(new ParallelScorer.Item(ex, wrong));
+                items.add(new Item(ex, wrong));
             }
         }
         return items;
