@@ -162,6 +162,9 @@ final class DataCommand {
 
         @Override
         public Integer call() {
+            if (count < 0) {
+                throw new UsageException("-n must be >= 0 (got " + count + ")");
+            }
             Loaded loaded = selection.load(data.parent, "fail");
             PrintWriter out = spec.commandLine().getOut();
             org.prefopt.api.data.PromptTemplate prompt = new org.prefopt.api.data.PromptTemplate(template, false, "");

@@ -35,6 +35,9 @@ final class PolicyArgs {
         if ((model == null) == (preset == null)) {
             throw new UsageException(command + ": give exactly one of --model <dir> or --preset <name>");
         }
+        if (threads < 0) {
+            throw new UsageException("--threads must be >= 0 (got " + threads + "; 0: the engine's default)");
+        }
         Map<String, Object> policy = new LinkedHashMap<>(policyOptions);
         if (model != null) {
             policy.put("type", "hf");

@@ -10,6 +10,7 @@ import org.prefopt.launcher.config.RunConfigLoader;
 import org.prefopt.launcher.config.RunConfigResolver;
 import org.prefopt.launcher.plugin.ComponentRegistry;
 import org.prefopt.launcher.plugin.PluginDiscovery;
+import org.prefopt.launcher.run.RunSections;
 import org.prefopt.launcher.rundir.RunDirectory;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -94,6 +95,11 @@ public final class PrefoptCommand {
         return registry;
     }
 
+    /** The resolver of training run files: components and the run-level rules ({@link RunSections#validate}). */
+    RunConfigResolver runResolver() {
+        return new RunConfigResolver(registry()).withRunRules(RunSections::validate);
+    }
+
     /**
      * Loads, overrides and validates a run file.
      *
@@ -105,6 +111,6 @@ public final class PrefoptCommand {
         if (file.getFileName().toString().equals(RunDirectory.CONFIG_FILE) && file.toAbsolutePath().getParent() != null) {
             name = file.toAbsolutePath().getParent().getFileName().toString();
         }
-        return new RunConfigResolver(registry()).resolve(raw, name);
+        return runResolver().resolve(raw, name);
     }
 }

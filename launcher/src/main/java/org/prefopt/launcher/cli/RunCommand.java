@@ -1,6 +1,8 @@
 package org.prefopt.launcher.cli;
 
 import com.google.inject.Stage;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -10,14 +12,18 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.prefopt.api.io.AtomicFiles;
 import org.prefopt.launcher.assembly.Assembler;
 import org.prefopt.launcher.assembly.RunAssembly;
 import org.prefopt.launcher.config.ResolvedRun;
 import org.prefopt.launcher.run.RunHandler;
+import org.prefopt.launcher.rundir.CheckpointStore;
+import org.prefopt.launcher.rundir.ResumeCheck;
 import org.prefopt.launcher.rundir.RunDirectory;
 import org.prefopt.launcher.rundir.RunFork;
+import org.prefopt.launcher.rundir.RunLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -52,6 +58,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "<run-dir>", description = "Continue the run in this directory.")
     Path resume;
 
+    @Option(names = "--from-checkpoint", paramLabel = "<step-N>",
+            description = "With --resume: continue from this checkpoint instead of the newest (e.g. when the newest is"
+                    + " damaged). Newer checkpoints are set aside as checkpoints/damaged-step-<N>-<time>, not deleted.")
+    String fromCheckpoint;
+
     @Option(names = "--fork-from", paramLabel = "<run-or-checkpoint-dir>",
             description = "Start this new run from another run's checkpoint (a checkpoints/step-<N> directory, or a"
                     + " run directory for its newest checkpoint): its metrics and evaluations up to that step are"
@@ -63,6 +74,9 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (resume != null && runDir != null) {
             throw new UsageException("--run-dir and --resume exclude each other (--resume names the run directory)");
+        }
+        if (fromCheckpoint != null && resume == null) {
+            throw new UsageException("--from-checkpoint goes with --resume <run-dir>");
         }
         if (resume != null && forkFrom != null) {
             throw new UsageException("--fork-from starts a new run and --resume continues one: use one of them");
@@ -95,13 +109,44 @@ final class RunCommand implements Callable<Integer> {
                         + " (no " + RunHandler.class.getName() + " installed); nothing was trained.");
                 return ExitCodes.FAILED;
             }
-            prepare(dir, run, resume != null);
-            LOG.info("run directory {}", dir.toAbsolutePath());
-            if (forkFrom != null) {
-                int step = fork(forkFrom, dir);
-                LOG.info("forked from {} at step {}", forkFrom.toAbsolutePath(), step);
+            if (resume != null && !Files.isDirectory(dir)) {
+                throw new UsageException("--resume " + dir + ": no such run directory");
             }
-            return handlers.get(0).get().run(assembly, dir, resume != null || forkFrom != null);
+            boolean existed = Files.isDirectory(dir);
+            // one writer per run directory, for the whole run: a second process fails here naming this one
+            try (RunLock lock = lock(dir)) {
+                if (resume != null) {
+                    checkResume(dir, run);
+                    if (fromCheckpoint != null) {
+                        rewindTo(dir, fromCheckpoint);
+                    }
+                } else {
+                    start(dir, run);
+                }
+                LOG.info("run directory {}", dir.toAbsolutePath());
+                boolean done = false;
+                try {
+                    if (forkFrom != null) {
+                        int step = fork(forkFrom, dir);
+                        LOG.info("forked from {} at step {}", forkFrom.toAbsolutePath(), step);
+                    }
+                    int code = handlers.get(0).get().run(assembly, dir, resume != null || forkFrom != null);
+                    done = true;
+                    return code;
+                } finally {
+                    if (!done && resume == null) {
+                        removeIfNothingWasTrained(dir, existed);
+                    }
+                }
+            }
+        }
+    }
+
+    private static RunLock lock(Path dir) {
+        try {
+            return RunLock.acquire(dir, "run directory");
+        } catch (RunLock.HeldException e) {
+            throw new UsageException(e.getMessage());
         }
     }
 
@@ -119,25 +164,82 @@ final class RunCommand implements Callable<Integer> {
                 .resolve(run.config().getString("run.name") + "-" + stamp);
     }
 
-    /** Creates the run directory of a new run and saves its resolved configuration. */
-    private static void prepare(Path dir, ResolvedRun run, boolean resuming) throws IOException {
-        if (resuming) {
-            if (!Files.isDirectory(dir)) {
-                throw new UsageException("--resume " + dir + ": no such run directory");
-            }
-            return;
+    /** Sets aside every complete checkpoint newer than {@code name}, which must be a complete one. */
+    private static void rewindTo(Path dir, String name) {
+        CheckpointStore store = new CheckpointStore(dir, Integer.MAX_VALUE);
+        List<Path> complete = store.completeCheckpoints();
+        Path chosen = store.root().resolve(name);
+        if (!complete.contains(chosen)) {
+            throw new UsageException("--from-checkpoint " + name + ": " + dir + " has no complete checkpoint of that"
+                    + " name; it has " + (complete.isEmpty() ? "none" : complete.stream()
+                    .map(p -> p.getFileName().toString()).toList()));
         }
-        if (Files.isDirectory(dir)) {
-            try (var entries = Files.list(dir)) {
-                if (entries.findAny().isPresent()) {
-                    throw new UsageException(dir + " already holds a run; continue it with --resume " + dir
-                            + " or choose another --run-dir");
+        for (Path p : complete.subList(complete.indexOf(chosen) + 1, complete.size())) {
+            store.setAside(p);
+        }
+    }
+
+    /** Saves the resolved configuration of a new run in its (empty, locked) directory. */
+    private static void start(Path dir, ResolvedRun run) throws IOException {
+        try (var entries = Files.list(dir)) {
+            if (entries.anyMatch(p -> !p.getFileName().toString().equals(RunDirectory.LOCK_FILE))) {
+                throw new UsageException(dir + " already holds a run; continue it with --resume " + dir
+                        + " or choose another --run-dir");
+            }
+        }
+        saveConfig(dir, run.config(), run.render());
+    }
+
+    /**
+     * Refuses a resume whose configuration changes what the run trains, against the configuration its checkpoints
+     * were trained with (a run written before that copy existed: its config.conf); records the safe changes.
+     */
+    private static void checkResume(Path dir, ResolvedRun run) throws IOException {
+        Path trainedFile = Files.isRegularFile(dir.resolve(RunDirectory.TRAINED_CONFIG))
+                ? dir.resolve(RunDirectory.TRAINED_CONFIG) : dir.resolve(RunDirectory.CONFIG_FILE);
+        if (!Files.isRegularFile(trainedFile)) {
+            throw new UsageException(dir + " holds no " + RunDirectory.CONFIG_FILE + "; is it a run directory?");
+        }
+        Config trained = ConfigFactory.parseFile(trainedFile.toFile()).resolve();
+        List<ResumeCheck.Change> changes;
+        try {
+            changes = ResumeCheck.check(dir, trained, run.config());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        if (!changes.isEmpty() || !Files.isRegularFile(dir.resolve(RunDirectory.TRAINED_CONFIG))) {
+            ResumeCheck.record(dir, changes);
+            saveConfig(dir, run.config(), run.render());
+            for (ResumeCheck.Change c : changes) {
+                LOG.info("resume changes {} (recorded in {})", c, RunDirectory.RESUME_CHANGES);
+            }
+        }
+    }
+
+    /** config.conf for people (and --resume), and prefopt's own copy that resumes are checked against. */
+    private static void saveConfig(Path dir, Config config, String rendered) {
+        byte[] text = ("# resolved configuration of this run (prefopt config)\n" + rendered + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+        AtomicFiles.write(dir.resolve(RunDirectory.TRAINED_CONFIG), text);
+        AtomicFiles.write(dir.resolve(RunDirectory.CONFIG_FILE), text);
+    }
+
+    /**
+     * A new run that failed before it trained anything (a dataset that cannot be read, a model that does not load)
+     * leaves no run directory behind, so the same command works once the problem is fixed.
+     */
+    private static void removeIfNothingWasTrained(Path dir, boolean existed) {
+        Set<String> bookkeeping = Set.of(RunDirectory.CONFIG_FILE, RunDirectory.TRAINED_CONFIG, RunDirectory.LOCK_FILE);
+        try (var entries = Files.list(dir)) {
+            if (entries.allMatch(p -> bookkeeping.contains(p.getFileName().toString()))) {
+                Files.deleteIfExists(dir.resolve(RunDirectory.CONFIG_FILE));
+                Files.deleteIfExists(dir.resolve(RunDirectory.TRAINED_CONFIG));
+                if (!existed) {
+                    AtomicFiles.deleteTree(dir);
                 }
             }
+        } catch (IOException e) {
+            LOG.warn("cannot clean up {} after the failed start: {}", dir, e.getMessage());
         }
-        Files.createDirectories(dir);
-        AtomicFiles.write(dir.resolve(RunDirectory.CONFIG_FILE),
-                ("# resolved configuration of this run (prefopt config)\n" + run.render() + "\n")
-                        .getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -8,6 +8,7 @@ import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -79,6 +80,9 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (threads < 0) {
+            throw new UsageException("--threads must be >= 0 (got " + threads + "; 0: one per core)");
+        }
         int poolSize = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         Summary summary = new Summary();
         Path tmp = Files.createTempFile(output.toAbsolutePath().getParent(), output.getFileName().toString(), ".tmp");
@@ -90,7 +94,7 @@ final class ScoreCommand implements Callable<Integer> {
             List<ObjectNode> chunk = new ArrayList<>(CHUNK);
             long lineNumber = 0;
             String line;
-            while ((line = in.readLine()) != null) {
+            while ((line = readLine(in, lineNumber + 1)) != null) {
                 lineNumber++;
                 if (line.isBlank()) {
                     continue;
@@ -102,6 +106,10 @@ final class ScoreCommand implements Callable<Integer> {
                 }
             }
             write(score(scorer, chunk, summary), out);
+            if (summary.lines == 0) {
+                throw new UsageException("--input " + input + " holds no completions (every line is blank); nothing"
+                        + " was written");
+            }
         } catch (NoSuchFileException e) {
             Files.deleteIfExists(tmp);
             throw new UsageException("--input " + input + ": no such file");
@@ -113,6 +121,16 @@ final class ScoreCommand implements Callable<Integer> {
         PrintWriter console = spec.commandLine().getOut();
         console.println(summary.render(reward, output));
         return ExitCodes.OK;
+    }
+
+    /** The next line, or a usage error naming the line when the input is not UTF-8. */
+    private String readLine(BufferedReader in, long number) throws IOException {
+        try {
+            return in.readLine();
+        } catch (CharacterCodingException e) {
+            throw new UsageException("--input " + input + ":" + number + ": not valid UTF-8 (" + e + "); convert the"
+                    + " file to UTF-8 first, e.g. iconv -f latin1 -t utf-8");
+        }
     }
 
     private ObjectNode parse(String line, long number) {

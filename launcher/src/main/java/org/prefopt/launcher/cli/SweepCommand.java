@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.prefopt.launcher.config.ConfigProblemsException;
 import org.prefopt.launcher.config.Problem;
 import org.prefopt.launcher.config.RunConfigResolver;
+import org.prefopt.launcher.rundir.RunLock;
 import org.prefopt.launcher.sweep.ChildProcessExecutor;
 import org.prefopt.launcher.sweep.Comparison;
 import org.prefopt.launcher.sweep.ComparisonReport;
@@ -86,7 +87,17 @@ final class SweepCommand implements Callable<Integer> {
             }
             return ExitCodes.OK;
         }
-        Map<String, VariantState> states = reportOnly ? Map.of() : runner.run();
+        Map<String, VariantState> states;
+        if (reportOnly) {
+            states = Map.of();
+        } else {
+            // one sweep process per sweep directory; each variant's run locks its own run directory too
+            try (RunLock lock = RunLock.acquire(sweep.directory(), "sweep directory")) {
+                states = runner.run();
+            } catch (RunLock.HeldException e) {
+                throw new UsageException(e.getMessage());
+            }
+        }
         Comparison comparison = Comparison.read(sweep, runner);
         Path report = ComparisonReport.write(comparison, sweep);
         out.println();
@@ -105,7 +116,7 @@ final class SweepCommand implements Callable<Integer> {
     /** Every variant's run file must be valid before anything trains; problems of all variants are reported together. */
     private void validate(SweepSpec sweep) {
         List<Problem> problems = new ArrayList<>();
-        RunConfigResolver resolver = new RunConfigResolver(parent.registry());
+        RunConfigResolver resolver = parent.runResolver();
         for (Variant v : sweep.variants()) {
             try {
                 resolver.resolve(v.config(), v.name());

@@ -28,8 +28,10 @@ public final class RunConfigLoader {
         }
         Config parsed;
         try {
-            parsed = ConfigFactory.parseFile(file.toFile(),
-                    ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
+            // absolute, so that include "x.conf" resolves next to the including file, not on the class path
+            parsed = ConfigFactory.parseFile(file.toAbsolutePath().toFile(),
+                    ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false)
+                            .setIncluder(new RequiredIncludes()));
         } catch (ConfigException e) {
             problems.add(e.origin(), "", stripOrigin(e));
             problems.throwIfAny();

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import org.prefopt.api.config.OptionProblems;
 import org.prefopt.api.plugin.ReferenceConf;
@@ -45,14 +46,26 @@ public final class RunConfigResolver {
 
     private final ComponentRegistry registry;
     private final Config runDefaults;
+    private final BiConsumer<Config, OptionProblems> runRules;
 
     public RunConfigResolver(ComponentRegistry registry) {
-        this(registry, ReferenceConf.of(RunConfigResolver.class).getConfig(RUN_DEFAULTS));
+        this(registry, ReferenceConf.of(RunConfigResolver.class).getConfig(RUN_DEFAULTS), (config, problems) -> { });
     }
 
-    public RunConfigResolver(ComponentRegistry registry, Config runDefaults) {
+    public RunConfigResolver(ComponentRegistry registry, Config runDefaults,
+                             BiConsumer<Config, OptionProblems> runRules) {
         this.registry = registry;
         this.runDefaults = runDefaults;
+        this.runRules = runRules;
+    }
+
+    /**
+     * This resolver, also checking {@code rules} on the resolved run-level sections (a training run's ranges and
+     * required sections; a standalone component or an evaluation needs none of them). The rules report through
+     * the same {@link OptionProblems} as components do, so their problems carry file:line and come with all others.
+     */
+    public RunConfigResolver withRunRules(BiConsumer<Config, OptionProblems> rules) {
+        return new RunConfigResolver(registry, runDefaults, rules);
     }
 
     /** Names of every top-level section a run file may have. */
@@ -97,9 +110,8 @@ public final class RunConfigResolver {
             ConfigValue resolved = slot.multiple()
                     ? componentList(slot.key(), slot, v, problems, components)
                     : component(slot.key(), slot, v, problems, components);
-            if (resolved != null) {
-                out.put(slot.key(), resolved);
-            }
+            // a section that did not resolve (its problems are reported) still counts as present for the run rules
+            out.put(slot.key(), resolved != null ? resolved : v);
         }
         for (String section : PLAIN_SECTIONS) {
             out.put(section, plainSection(section, root.get(section), runDefaults.getObject(section),
@@ -109,9 +121,17 @@ public final class RunConfigResolver {
         if (root.containsKey("stages")) {
             out.put("stages", stages(root.get("stages"), problems, components));
         }
+        Config config = ConfigValueFactory.fromMap(out, "resolved run configuration").toConfig();
+        try {
+            runRules.accept(config, sink("", raw.origin(), problems));
+        } catch (ConfigException e) {
+            // a value of the wrong type: already reported by the section checks above
+            if (problems.isEmpty()) {
+                problems.add(e.origin() == null ? raw.origin() : e.origin(), "", RunConfigLoader.stripOrigin(e));
+            }
+        }
         problems.throwIfAny();
 
-        Config config = ConfigValueFactory.fromMap(out, "resolved run configuration").toConfig();
         if (config.getString("run.name").isEmpty() && defaultName != null && !defaultName.isEmpty()) {
             config = config.withValue("run.name", ConfigValueFactory.fromAnyRef(defaultName, "run file name"));
         }
@@ -342,17 +362,7 @@ public final class RunConfigResolver {
 
     private static void runValidate(String path, RegisteredComponent component, Config options, ConfigOrigin section,
                                      Problems problems) {
-        OptionProblems sink = (opts, key, message) -> {
-            ConfigOrigin where = section;
-            try {
-                if (opts.hasPath(key)) {
-                    where = opts.getValue(key).origin();
-                }
-            } catch (ConfigException e) {
-                // a malformed key from the plugin: report at the section
-            }
-            problems.add(where, path + "." + key, message);
-        };
+        OptionProblems sink = sink(path + ".", section, problems);
         try {
             withLoader(component, () -> {
                 component.factory().validate(options, sink);
@@ -369,6 +379,24 @@ public final class RunConfigResolver {
     private String available(Slot<?> slot) {
         List<String> names = registry.names(slot);
         return names.isEmpty() ? "none installed" : String.join(", ", names);
+    }
+
+    /**
+     * Where a component's or the run's own checks report: {@code prefix + key}, at the file and line the key was set
+     * (at {@code fallback} when it was not set, e.g. a missing section).
+     */
+    private static OptionProblems sink(String prefix, ConfigOrigin fallback, Problems problems) {
+        return (opts, key, message) -> {
+            ConfigOrigin where = fallback;
+            try {
+                if (opts.hasPath(key)) {
+                    where = opts.getValue(key).origin();
+                }
+            } catch (ConfigException e) {
+                // a malformed key from the plugin: report at the section
+            }
+            problems.add(where, prefix + key, message);
+        };
     }
 
     /** Runs plugin code with the plugin's class loader as context loader (libraries inside plugins rely on it). */

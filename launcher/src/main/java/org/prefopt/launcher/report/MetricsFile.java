@@ -3,7 +3,6 @@ package org.prefopt.launcher.report;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -14,9 +13,13 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A run's {@code metrics.jsonl}, read back as one series (step, value) per metric. */
 public final class MetricsFile {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MetricsFile.class);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -35,37 +38,44 @@ public final class MetricsFile {
         if (!Files.exists(file)) {
             return new MetricsFile(series, 0);
         }
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int number = 0;
-            while ((line = r.readLine()) != null) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode node;
-                try {
-                    node = JSON.readTree(line);
-                } catch (JsonProcessingException e) {
-                    throw new IllegalArgumentException(file + ":" + number + ": not a JSON metrics line ("
-                            + e.getOriginalMessage() + ")", e);
-                }
-                if (node == null || !node.isObject() || !node.path("step").canConvertToInt()) {
-                    throw new IllegalArgumentException(file + ":" + number + ": a metrics line is a JSON object with"
-                            + " an integer \"step\"");
-                }
-                int step = node.get("step").asInt();
-                steps++;
-                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> e = it.next();
-                    if (!e.getKey().equals("step") && e.getValue().isNumber()) {
-                        series.computeIfAbsent(e.getKey(), k -> new ArrayList<>())
-                                .add(new double[] {step, e.getValue().asDouble()});
-                    }
-                }
-            }
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        String[] lines = text.split("\n", -1);
+        // the last element is what follows the last newline: empty, or a line a crash cut short
+        for (int number = 1; number <= lines.length; number++) {
+            String line = lines[number - 1];
+            if (line.isBlank()) {
+                continue;
+            }
+            boolean torn = number == lines.length;
+            JsonNode node;
+            try {
+                node = JSON.readTree(line);
+            } catch (JsonProcessingException e) {
+                if (torn) {
+                    LOG.warn("{}:{}: ignoring the last line, cut short when the run was interrupted", file, number);
+                    break;
+                }
+                throw new IllegalArgumentException(file + ":" + number + ": not a JSON metrics line ("
+                        + e.getOriginalMessage() + ")", e);
+            }
+            if (node == null || !node.isObject() || !node.path("step").canConvertToInt()) {
+                throw new IllegalArgumentException(file + ":" + number + ": a metrics line is a JSON object with"
+                        + " an integer \"step\"");
+            }
+            int step = node.get("step").asInt();
+            steps++;
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!e.getKey().equals("step") && e.getValue().isNumber()) {
+                    series.computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+                            .add(new double[] {step, e.getValue().asDouble()});
+                }
+            }
         }
         return new MetricsFile(series, steps);
     }

@@ -72,12 +72,10 @@ public final class TrainingRunHandler implements RunHandler {
                 ? pool(assembly, "training", "dataset", "filter", 0) : List.of();
         PromptSampler sampler = assembly.optionalComponent(Slot.SAMPLER, "sampler").orElse(null);
         if (sampler == null && stages.stream().anyMatch(s -> s.sampler() == null)) {
-            throw new IllegalArgumentException("the run file has no sampler section: add sampler { type = uniform }"
-                    + " (or give every stage its own sampler)");
+            throw new IllegalArgumentException(RunSections.NO_SAMPLER);
         }
         if (pool.isEmpty() && stages.stream().anyMatch(s -> s.pool() == null)) {
-            throw new IllegalArgumentException("the run file has no dataset section: add dataset { type = ... }"
-                    + " (or give every stage its own dataset)");
+            throw new IllegalArgumentException(RunSections.NO_DATASET);
         }
 
         List<RewardFunction> functions = assembly.components(Slot.REWARD, "reward");
@@ -119,8 +117,7 @@ public final class TrainingRunHandler implements RunHandler {
     private static List<Stage> stages(RunAssembly assembly, Config root) {
         Optional<Algorithm> topLevel = assembly.optionalComponent(Slot.ALGORITHM, "algorithm");
         if (!root.hasPath("stages")) {
-            Algorithm algorithm = topLevel.orElseThrow(() -> new IllegalArgumentException(
-                    "the run file has no algorithm section: add algorithm { type = grpo } (or a stages list)"));
+            Algorithm algorithm = topLevel.orElseThrow(() -> new IllegalArgumentException(RunSections.NO_ALGORITHM));
             return List.of(Stage.of(assembly.type("algorithm"), algorithm, root.getInt("run.steps")));
         }
         List<? extends Config> entries = root.getConfigList("stages");

@@ -125,6 +125,21 @@ public final class CheckpointStore {
         return Optional.of(new Checkpoint(newest, readState(newest)));
     }
 
+    /**
+     * Moves a checkpoint out of the resume path, to {@code damaged-step-<N>-<time>} beside it (kept for inspection;
+     * delete it when done), so that the newest remaining checkpoint becomes the resume point.
+     */
+    public Path setAside(Path checkpoint) {
+        Path target = root.resolve("damaged-" + checkpoint.getFileName() + "-" + System.currentTimeMillis());
+        try {
+            AtomicFiles.move(checkpoint, target);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot move " + checkpoint + " aside: " + e.getMessage(), e);
+        }
+        LOG.warn("set {} aside as {}", checkpoint, target);
+        return target;
+    }
+
     /** Removes what crashes leave behind: half-written ({@code .tmp-*}) and half-deleted ({@code .del-*}) directories. */
     public void cleanUp() {
         if (!Files.isDirectory(root)) {

@@ -9,11 +9,14 @@ import java.nio.file.Path;
  *
  * <pre>
  * config.conf                       the resolved configuration ({@link #CONFIG_FILE})
+ * config.trained.conf               the copy resumes are checked against ({@link ResumeCheck})
  * metrics.jsonl                     one line per step ({@link MetricsLog})
  * eval/&lt;set&gt;/step-N.json            evaluation summary; step-N-generations.jsonl: every generation
  * checkpoints/step-N/               training state ({@link CheckpointStore} owns what is inside)
  * forked-from.json                  provenance of a forked run ({@link RunFork})
  * report/report.html, summary.md    the human report, rebuilt by prefopt report
+ * run.lock                          held by the one process working in the directory ({@link RunLock})
+ * resume-changes.jsonl              settings changed when the run was resumed ({@link ResumeCheck})
  * </pre>
  *
  * @param root the run directory
@@ -28,6 +31,10 @@ public record RunDirectory(Path root) {
     public static final String REPORT = "report";
     public static final String REPORT_HTML = "report.html";
     public static final String REPORT_SUMMARY = "summary.md";
+    public static final String LOCK_FILE = "run.lock";
+    /** The resolved configuration the run's checkpoints were trained with (config.conf is for people to read). */
+    public static final String TRAINED_CONFIG = "config.trained.conf";
+    public static final String RESUME_CHANGES = "resume-changes.jsonl";
 
     /** Whether {@code dir} holds a run (its resolved configuration). */
     public static boolean isRun(Path dir) {

@@ -68,7 +68,7 @@ public final class TrainingJob {
     public TrainingOutcome resume() {
         CheckpointStore store = new CheckpointStore(setup.runDirectory(), setup.settings().keepLast());
         store.cleanUp();
-        Optional<CheckpointStore.Checkpoint> latest = store.latest();
+        Optional<CheckpointStore.Checkpoint> latest = loadable(store, () -> store.latest());
         if (latest.isEmpty()) {
             LOG.info("no complete checkpoint in {}: starting from step 1", store.root());
             try (MetricsLog metrics = MetricsLog.truncateAndOpen(setup.runDirectory(), 0)) {
@@ -93,9 +93,35 @@ public final class TrainingJob {
                     + ", beyond run.steps = " + setup.settings().steps());
         }
         LOG.info("resuming from {} (step {})", cp.directory(), state.step());
-        setup.policy().loadTrainingState(cp.policyDirectory());
+        loadable(store, () -> {
+            setup.policy().loadTrainingState(cp.policyDirectory());
+            return null;
+        });
         try (MetricsLog metrics = MetricsLog.truncateAndOpen(setup.runDirectory(), state.metricsLines())) {
             return loop(store, metrics, cp);
+        }
+    }
+
+    /**
+     * Runs a step of loading the newest checkpoint; when it fails, the error names the damaged checkpoint and the
+     * previous complete one, and how to resume from that instead.
+     */
+    private <T> T loadable(CheckpointStore store, java.util.function.Supplier<T> load) {
+        try {
+            return load.get();
+        } catch (RuntimeException e) {
+            List<Path> complete = store.completeCheckpoints();
+            if (complete.isEmpty()) {
+                throw e;
+            }
+            Path newest = complete.get(complete.size() - 1);
+            String previous = complete.size() < 2 ? "there is no earlier checkpoint to fall back to"
+                    : "the previous checkpoint is " + complete.get(complete.size() - 2) + ": resume from it with"
+                    + " prefopt run --resume " + setup.runDirectory() + " --from-checkpoint "
+                    + complete.get(complete.size() - 2).getFileName() + " (the steps after it are trained again;"
+                    + " the damaged one is set aside, not deleted)";
+            throw new IllegalStateException("the newest checkpoint " + newest + " cannot be loaded (" + e.getMessage()
+                    + "); " + previous, e);
         }
     }
 

@@ -40,6 +40,7 @@ class CliTest {
                   type = grpoo
                 }
                 dataset { type = synthetic, cuont = 5 }
+                sampler { type = in-order }
                 """);
         Result r = run("validate", f.toString());
         assertEquals(2, r.code());
@@ -58,11 +59,13 @@ class CliTest {
         Path f = file("good.conf", """
                 policy { type = tiny-test }
                 algorithm { type = grpo }
+                dataset { type = synthetic }
+                sampler { type = in-order }
                 reward = [ { type = exact } ]
                 """);
         Result v = run("validate", f.toString(), "-o", "algorithm.group-size=16");
         assertEquals(0, v.code(), v.err());
-        assertTrue(v.out().contains("valid (4 components)"), v.out());
+        assertTrue(v.out().contains("valid (6 components)"), v.out());
         assertTrue(v.out().contains("  backend = backend 'cpu-test' from class path: "), v.out());
 
         Result c = run("config", f.toString(), "-o", "algorithm.group-size=16");
@@ -108,9 +111,10 @@ class CliTest {
         Path runDir = Files.createDirectories(dir.resolve("old"));
         Files.writeString(runDir.resolve(RunDirectory.CONFIG_FILE), "algorithm { type = dpo }\n");
         Result ok = run("run", "--resume", runDir.toString(), "-o", "algorithm.beta=0.3");
-        // the saved config and the override validate; the run itself then fails for want of a sampler and data
-        assertEquals(1, ok.code(), ok.err());
-        assertTrue(ok.err().contains("no sampler section: add sampler { type = uniform }"), ok.err());
+        // the saved config and the override are read and checked: the run-level rules find no sampler and no data
+        assertEquals(2, ok.code(), ok.err());
+        assertTrue(ok.err().contains("sampler: the run file has no sampler section: add sampler { type = uniform }"),
+                ok.err());
         Result bad = run("run", "--resume", runDir.toString(), "-o", "algorithm.bta=0.3");
         assertEquals(2, bad.code(), bad.err());
         assertTrue(bad.err().contains("algorithm.bta: unknown option 'bta' for algorithm 'dpo'. Did you mean 'beta'?"),
@@ -134,6 +138,8 @@ class CliTest {
 
         Path good = file("sweep.conf", """
                 algorithm { type = dpo }
+                dataset { type = synthetic }
+                sampler { type = in-order }
                 sweep {
                   name = s, output-dir = "%s"
                   variants = [ { name = a }, { name = b, fork-from = a, set { algorithm.beta = 0.3 } } ]
