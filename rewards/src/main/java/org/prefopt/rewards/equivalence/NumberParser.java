@@ -10,8 +10,10 @@ import org.prefopt.api.text.PlainNumber;
  * Reads a normalised answer as an exact rational when it is a plain number. The plain forms (integers with
  * optional thousands groups, decimals, fractions of integers such as {@code \frac{3}{4}}, {@code -\frac{3}{4}},
  * {@code 3/4}) are the project-wide rule of {@link PlainNumber}, shared with the datasets' numeric-answer
- * definition; this class adds scientific notation ({@code 1.5e3}, {@code 1.5\times10^{3}}). Anything else is
- * "not a plain number" (empty). Exponents and lengths are capped so that no input builds a huge number.
+ * definition; this class adds scientific notation ({@code 1.5e3}, {@code 1.5\times10^{3}}) and mixed numbers
+ * ({@code 2\frac{1}{2}} is 5/2, as MATH's answers and Math-Verify mean it; only with a proper fraction, so
+ * {@code 2\frac{3}{2}} stays a product for the CAS). Anything else is "not a plain number" (empty). Exponents and
+ * lengths are capped so that no input builds a huge number.
  */
 public final class NumberParser {
 
@@ -24,6 +26,7 @@ public final class NumberParser {
     private static final Pattern E_NOTATION = Pattern.compile("(" + MANTISSA + ")[eE]([-+]?\\d{1,6})");
     private static final Pattern TIMES_TEN = Pattern.compile(
             "(" + MANTISSA + ")(?:\\\\times|\\\\cdot|\\*|x)10\\^(?:\\{([-+]?\\d{1,6})\\}|([-+]?\\d))");
+    private static final Pattern MIXED = Pattern.compile("([-+]?)(\\d+)(\\\\frac\\{\\d+\\}\\{\\d+\\})");
 
     private NumberParser() {
     }
@@ -45,7 +48,21 @@ public final class NumberParser {
         if (m.matches()) {
             return scientific(m.group(1), m.group(2) != null ? m.group(2) : m.group(3));
         }
+        m = MIXED.matcher(normalized);
+        if (m.matches()) {
+            return mixed(m.group(1), m.group(2), m.group(3));
+        }
         return Optional.empty();
+    }
+
+    private static Optional<Rational> mixed(String sign, String whole, String fraction) {
+        Optional<PlainNumber> f = PlainNumber.parse(fraction);
+        if (f.isEmpty() || f.get().numerator().compareTo(f.get().denominator()) >= 0 || whole.length() > MAX_CHARS) {
+            return Optional.empty();
+        }
+        Rational r = new Rational(new BigInteger(whole).multiply(f.get().denominator()).add(f.get().numerator()),
+                f.get().denominator());
+        return Optional.of("-".equals(sign) ? r.negate() : r);
     }
 
     private static Optional<Rational> scientific(String mantissa, String exponent) {
