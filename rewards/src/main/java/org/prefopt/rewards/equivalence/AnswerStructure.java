@@ -1,6 +1,7 @@
 package org.prefopt.rewards.equivalence;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -197,8 +198,8 @@ public sealed interface AnswerStructure {
             return null;
         }
         if (ops.stream().allMatch(o -> o == Op.GT || o == Op.GE)) {
-            java.util.Collections.reverse(sides);
-            java.util.Collections.reverse(ops);
+            Collections.reverse(sides);
+            Collections.reverse(ops);
             ops.replaceAll(Op::flipped);
         }
         return new Relation(elements(sides, depth), List.copyOf(ops));

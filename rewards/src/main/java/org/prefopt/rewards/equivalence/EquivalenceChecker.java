@@ -137,6 +137,14 @@ public final class EquivalenceChecker {
         if (a instanceof Relation x && g instanceof Relation y) {
             return relations(x, y, deadline);
         }
+        // "(a,b)=(2,12)" against the tuple "(2,12)": an equation's last side is the answer's value.
+        if (a instanceof Atom x && !(g instanceof Atom) && !lastSide(x.text()).equals(x.text())) {
+            try {
+                return compare(AnswerStructure.parse(lastSide(x.text())), g, deadline);
+            } catch (AnswerStructure.TooLarge e) {
+                return Verdict.no(Reason.TOO_LARGE, e.getMessage());
+            }
+        }
         // "x>5" against "(5,\infty)", "x\neq 3" against "(-\infty,3)\cup(3,\infty)": the same set of values.
         if (a instanceof Relation x && (g instanceof Ordered || g instanceof Unordered)) {
             Optional<AnswerStructure> intervals = RelationIntervals.of(x);

@@ -6,9 +6,12 @@ import java.util.regex.Pattern;
 
 /**
  * Rewrites an answer into a canonical LaTeX-ish string: no math delimiters, spacing commands, {@code \left}/
- * {@code \right}, text wrappers, units, degree or percent signs, dollar signs; {@code \dfrac}/{@code \tfrac}
- * become {@code \frac}, {@code \frac12} becomes {@code \frac{1}{2}}; whitespace is removed. Purely textual and
- * linear-time per pass; the meaning of the mathematics is left to {@link NumberParser} and the CAS.
+ * {@code \right}, text wrappers, units, degree or percent signs, dollar signs, GSM8K calculator annotations;
+ * {@code \dfrac}/{@code \tfrac}/{@code \cfrac} become {@code \frac}, {@code \frac12} becomes {@code \frac{1}{2}};
+ * Unicode symbols become LaTeX and every relation has one spelling ({@code >=}, {@code \ge} become
+ * {@code \geq}); "or"/"and" between alternatives become commas; whitespace is removed. Purely textual and
+ * linear-time per pass; the meaning of the mathematics is left to {@link AnswerStructure}, {@link NumberParser}
+ * and the CAS.
  */
 public final class LatexNormalizer {
 
@@ -38,6 +41,8 @@ public final class LatexNormalizer {
             Map.entry("\u2260", "\\neq "), Map.entry("\u00d7", "\\times "), Map.entry("\u00b7", "\\cdot "),
             Map.entry("\u00f7", "\\div "), Map.entry("\u03c0", "\\pi "), Map.entry("\u221e", "\\infty "),
             Map.entry("\u2009", " "), Map.entry("\u202f", " "), Map.entry("\u00a0", " "));
+    /** GSM8K's calculator annotations ({@code <<9*2=18>>}), which models trained on GSM8K copy. */
+    private static final Pattern CALCULATOR = Pattern.compile("<<[^<>\\n]{0,200}>>");
     private static final Pattern ASCII_RELATIONS = Pattern.compile(">=|<=|!=");
     private static final Pattern GEQ = Pattern.compile("\\\\(?:geqslant|geq|ge)(?![a-zA-Z])");
     private static final Pattern LEQ = Pattern.compile("\\\\(?:leqslant|leq|le)(?![a-zA-Z])");
@@ -62,6 +67,9 @@ public final class LatexNormalizer {
             }
         }
         s = stripDelimiters(s.trim());
+        if (s.contains("<<")) {
+            s = CALCULATOR.matcher(s).replaceAll("");
+        }
         s = s.replace("\\{,\\}", ",").replace("{,}", ",");
         s = LEFT_RIGHT.matcher(s).replaceAll("");
         s = SPACING.matcher(s).replaceAll(" ");

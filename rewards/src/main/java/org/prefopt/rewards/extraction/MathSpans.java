@@ -8,7 +8,12 @@ package org.prefopt.rewards.extraction;
  * inline span is refused, and its opening {@code $} read as text, when
  * <ul>
  *   <li>it crosses a line break (inline math does not; display math may),</li>
- *   <li>its closing {@code $} is directly followed by a digit ({@code $20 and $30}: Pandoc's rule), or</li>
+ *   <li>its closing {@code $} is directly followed by a digit ({@code $20 and $30}: Pandoc's rule) or by a
+ *       GSM8K calculator annotation ({@code $12 x 5 =$<<12*5=60>>60}),</li>
+ *   <li>it ends with an operator ({@code $20+$2=$22}: a sum of prices, not an expression),</li>
+ *   <li>it starts with a digit and ends with a space ({@code $60 = $}: a price, then the next price's sign;
+ *       {@code $ 9 $}, {@code $9$} and {@code $\\frac13 $} are math),</li>
+ *   <li>it holds a GSM8K calculator annotation ({@code $<<9*2=18>>18}), or</li>
  *   <li>it holds prose: three words of two or more letters in a row, outside any LaTeX command
  *       ({@code \text{square feet}} is two words and stays math).</li>
  * </ul>
@@ -84,9 +89,13 @@ final class MathSpans {
                         nextLineBreak = nextLineBreaks(text);
                     }
                     boolean crossesLine = nextLineBreak[i] < close;
-                    boolean digitAfter = close + 1 < n && Character.isDigit(text.charAt(close + 1));
+                    boolean digitAfter = close + 1 < n
+                            && (Character.isDigit(text.charAt(close + 1)) || text.charAt(close + 1) == '<');
                     boolean hasProse = prose[close] - prose[i + 1] > 0;
-                    if (!crossesLine && !digitAfter && !hasProse) {
+                    boolean price = Character.isDigit(text.charAt(i + 1)) && Character.isWhitespace(text.charAt(close - 1));
+                    boolean calculator = containsBetween(text, "<<", i + 1, close);
+                    if (!crossesLine && !digitAfter && !hasProse && !price && !calculator
+                            && !endsWithOperator(text, i + 1, close)) {
                         start = i + 1;
                         end = close;
                         next = close + 1;
@@ -118,6 +127,29 @@ final class MathSpans {
             }
         }
         return -1;
+    }
+
+    /** Whether the text in [from, to), trimmed, ends with an arithmetic operator or a relation sign. */
+    private static boolean endsWithOperator(String text, int from, int to) {
+        int j = to - 1;
+        while (j >= from && Character.isWhitespace(text.charAt(j))) {
+            j--;
+        }
+        if (j < from) {
+            return false;
+        }
+        String end = text.substring(Math.max(from, j - 5), j + 1);
+        return "+-*/=\u00d7<>".indexOf(text.charAt(j)) >= 0 || end.endsWith("\\times") || end.endsWith("\\cdot");
+    }
+
+    /** Whether {@code what} occurs inside [from, to); looks at that range only. */
+    private static boolean containsBetween(String text, String what, int from, int to) {
+        for (int j = from; j + what.length() <= to; j++) {
+            if (text.startsWith(what, j)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int unescapedIndexOf(String text, String what, int from) {
