@@ -27,7 +27,8 @@ class ConcurrencyTest {
         {"2\\sqrt{2}", "\\sqrt{8}", "1"}, {"\\sqrt{12}", "3\\sqrt{2}", "0"}, {"(x+1)^2", "x^2+2x+1", "1"},
         {"(x+1)^2", "x^2+x+1", "0"}, {"\\frac{\\sqrt{2}}{2}", "\\frac{1}{\\sqrt{2}}", "1"}, {"e^{i\\pi}", "-1", "1"},
         {"\\frac{\\pi}{3}", "\\frac{\\pi}{6}", "0"}, {"\\sin^2x+\\cos^2x", "1", "1"}, {"3x+2", "3x-2", "0"},
-        {"\\frac{1}{x}+\\frac{1}{y}", "\\frac{x+y}{xy}", "1"}};
+        {"\\frac{1}{x}+\\frac{1}{y}", "\\frac{x+y}{xy}", "1"}, {"x+1>5", "x>4", "1"}, {"x+1>5", "x>5", "0"},
+        {"34x+45y-20z+100=0", "-34x-45y+20z-100=0", "1"}, {"\\{-\\sqrt{2},\\sqrt{2}\\}", "\\pm\\sqrt{8}/2", "1"}};
 
     @BeforeAll
     static void warmUp() throws Exception {

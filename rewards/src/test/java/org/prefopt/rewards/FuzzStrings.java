@@ -11,7 +11,9 @@ final class FuzzStrings {
         "\\text{", "\\left(", "\\right)", "\\cdot", "\\times", "\\%", "$", "\\$", "^\\circ", "\\cup", "\\pm", "&",
         "\\\\", "\\begin{pmatrix}", "\\end{pmatrix}", "#### ", "The answer is ", "Answer: ", "The final answer is ",
         " ", "\n", "e", "E", "!", "\\sin", "\\log", "\\unknown", "é", "\u0000", "\uFFFF", "\\", "'", "\"", "<think>",
-        "</think>", "99999999999999999999", "1e999999", ".5", "\\dfrac", "\\frac12", "|", ";", "?"};
+        "</think>", "99999999999999999999", "1e999999", ".5", "\\dfrac", "\\frac12", "|", ";", "?",
+        "<", ">", "\\leq ", "\\geq", "\\neq", ">=", "\\(", "\\)", "\\[", "\\]", "$$", " or ", "\\mid ", "x\\in",
+        "\u2009", "\u2264", "\u2212", "1 000", "1,\\!000", "AZ2", "2\\frac{1}{2}"};
 
     private FuzzStrings() {
     }
@@ -35,7 +37,8 @@ final class FuzzStrings {
 
     private static String adversarial(Random r, int k, int bigEvery) {
         int depth = 50 + r.nextInt(5000);
-        return switch (k % 12) {
+        boolean big = (k / 16) % bigEvery == 0;
+        return switch (k % 16) {
             case 0 -> "\\boxed{" + "\\frac{1}{".repeat(depth) + "2" + "}".repeat(depth) + "}";
             case 1 -> "\\boxed{10^{10^{10}}}";
             case 2 -> "\\boxed{" + "(".repeat(depth) + "1" + ")".repeat(depth) + "}";
@@ -45,9 +48,14 @@ final class FuzzStrings {
             case 6 -> "\\boxed{" + "1,".repeat(depth) + "1}";
             case 7 -> "\\boxed{(" + "x+".repeat(Math.min(depth, 150)) + "1)^{200}}";
             case 8 -> "\\boxed{\\sqrt{" + "\\sqrt{".repeat(Math.min(depth, 100)) + "2" + "}".repeat(Math.min(depth, 100)) + "}}";
-            case 9 -> (k / 12) % bigEvery == 0 ? "The answer is " + "9".repeat(1 << 20) : "9".repeat(depth) + "!";
-            case 10 -> (k / 12) % bigEvery == 0
+            case 9 -> big ? "The answer is " + "9".repeat(1 << 20) : "9".repeat(depth) + "!";
+            case 10 -> big
                     ? "x".repeat(1 << 20) + "\\boxed{" + "a".repeat(1000) + "}" : "\\boxed{99999!}";
+            // math-mode scanning: many currency dollars with prose, unclosed delimiters, long relation chains
+            case 12 -> big ? "$5 and the cat sat ".repeat(1 << 15) + "$\\frac{1}{2}$" : "$1 a b c ".repeat(depth);
+            case 13 -> big ? "\\(".repeat(1 << 18) + "$$".repeat(1 << 17) : "\\[ $ \\(".repeat(depth);
+            case 14 -> "\\boxed{" + "x<".repeat(Math.min(depth, 300)) + "1}";
+            case 15 -> big ? "1 000 ".repeat(1 << 17) : "The answer is " + "1 000,".repeat(depth) + "1";
             default -> "\\boxed{\\begin{pmatrix}" + "1&".repeat(depth % 200) + "1\\\\".repeat(depth % 100) + "\\end{pmatrix}}";
         };
     }

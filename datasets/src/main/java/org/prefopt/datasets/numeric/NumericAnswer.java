@@ -5,6 +5,7 @@ import java.math.BigInteger;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.prefopt.api.text.PlainNumber;
 
 /**
  * The "numeric answer" definition used by the {@code numeric-answer} filter and by dataset statistics. The full
@@ -20,18 +21,13 @@ import java.util.regex.Pattern;
  * spacing ({@code \! \, \; \: \ ~}), a trailing unit {@code \text{..}}/{@code \mbox{..}}, degree marks
  * ({@code ^\circ}), a percent sign ({@code \%}), a leading dollar sign ({@code \$}), and {@code {,}} becomes
  * {@code ,}. Everything else (mixed numbers, roots, pi, variables, intervals, lists, scientific notation) is
- * not numeric.
+ * not numeric. The number syntax after normalisation is {@link PlainNumber}'s, shared with the rewards.
  */
 public record NumericAnswer(Kind kind, BigInteger numerator, BigInteger denominator) {
 
+    /** The same kinds, by name, as {@link PlainNumber.Kind}. */
     public enum Kind { INTEGER, DECIMAL, FRACTION }
 
-    private static final String INT = "(?:\\d{1,3}(?:,\\d{3})+|\\d+)";
-    private static final Pattern INTEGER = Pattern.compile("([+-]?)(" + INT + ")");
-    private static final Pattern DECIMAL = Pattern.compile("([+-]?)(" + INT + ")?\\.(\\d+)");
-    private static final Pattern SLASH = Pattern.compile("([+-]?)(\\d+)/([+-]?\\d+)");
-    private static final Pattern FRAC = Pattern.compile(
-            "([+-]?)\\\\[dt]?frac(?:\\{([+-]?\\d+)\\}\\{([+-]?\\d+)\\}|(\\d)(\\d))");
     private static final Pattern SPACING = Pattern.compile("\\\\[!,;: ]|~|\\s+");
     private static final Pattern TRAILING_UNIT = Pattern.compile("(.+?)\\\\(?:text|mbox|textnormal|mathrm)\\{[^{}]*\\}$");
     private static final Pattern DEGREES = Pattern.compile("\\^\\{?\\\\circ\\}?$");
@@ -60,32 +56,9 @@ public record NumericAnswer(Kind kind, BigInteger numerator, BigInteger denomina
         if (answer == null) {
             return Optional.empty();
         }
-        String s = normalise(answer);
-        if (s.isEmpty()) {
-            return Optional.empty();
-        }
-        Matcher m = INTEGER.matcher(s);
-        if (m.matches()) {
-            return Optional.of(new NumericAnswer(Kind.INTEGER, signed(m.group(1), digits(m.group(2))),
-                    BigInteger.ONE));
-        }
-        m = DECIMAL.matcher(s);
-        if (m.matches()) {
-            String whole = m.group(2) == null ? "0" : digits(m.group(2));
-            BigDecimal d = new BigDecimal(whole + "." + m.group(3));
-            BigInteger num = signed(m.group(1), d.unscaledValue());
-            return Optional.of(new NumericAnswer(Kind.DECIMAL, num, BigInteger.TEN.pow(d.scale())));
-        }
-        m = SLASH.matcher(s);
-        if (m.matches()) {
-            return fraction(m.group(1), m.group(2), m.group(3));
-        }
-        m = FRAC.matcher(s);
-        if (m.matches()) {
-            return m.group(2) != null ? fraction(m.group(1), m.group(2), m.group(3))
-                    : fraction(m.group(1), m.group(4), m.group(5));
-        }
-        return Optional.empty();
+        // The number syntax itself is the project-wide rule (PlainNumber); this class adds the normalisation.
+        return PlainNumber.parse(normalise(answer))
+                .map(p -> new NumericAnswer(Kind.valueOf(p.kind().name()), p.numerator(), p.denominator()));
     }
 
     /** The normalised text that the patterns are matched against (exposed for documentation and tests). */
@@ -114,36 +87,5 @@ public record NumericAnswer(Kind kind, BigInteger numerator, BigInteger denomina
             s = "-" + s.substring(3);
         }
         return s.replace("{,}", ",");
-    }
-
-    private static Optional<NumericAnswer> fraction(String sign, String num, String den) {
-        BigInteger n = new BigInteger(num.startsWith("+") ? num.substring(1) : num);
-        BigInteger d = new BigInteger(den.startsWith("+") ? den.substring(1) : den);
-        if (d.signum() == 0) {
-            return Optional.empty();
-        }
-        if (d.signum() < 0) {
-            n = n.negate();
-            d = d.negate();
-        }
-        if ("-".equals(sign)) {
-            if (n.signum() < 0 && num.startsWith("-")) {
-                return Optional.empty(); // "-\frac{-3}{4}": a double sign is not a plain number
-            }
-            n = n.negate();
-        }
-        return Optional.of(new NumericAnswer(Kind.FRACTION, n, d));
-    }
-
-    private static String digits(String grouped) {
-        return grouped.replace(",", "");
-    }
-
-    private static BigInteger signed(String sign, String digits) {
-        return signed(sign, new BigInteger(digits));
-    }
-
-    private static BigInteger signed(String sign, BigInteger v) {
-        return "-".equals(sign) ? v.negate() : v;
     }
 }

@@ -8,17 +8,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.prefopt.rewards.equivalence.AnswerStructure.Atom;
 import org.prefopt.rewards.equivalence.AnswerStructure.Matrix;
+import org.prefopt.rewards.equivalence.AnswerStructure.Op;
 import org.prefopt.rewards.equivalence.AnswerStructure.Ordered;
+import org.prefopt.rewards.equivalence.AnswerStructure.Relation;
 import org.prefopt.rewards.equivalence.AnswerStructure.Unordered;
 
 /**
  * Decides whether an extracted answer and a gold answer are the same answer. In order: normalise both
- * ({@link LatexNormalizer}); identical strings are equal; compare structure (tuples, intervals, sets, matrices)
- * element by element; strip {@code x =}; plain numbers are compared as exact rationals and that decides; other
- * expressions go to the CAS ({@link SymjaCas}) within the remaining time. Thread-safe; never throws; every
- * outcome is counted in {@link #stats()}.
+ * ({@link LatexNormalizer}); identical strings are equal; compare structure (tuples, intervals, sets, matrices,
+ * relations) element by element, a one-variable relation also as its intervals; an equation against a value
+ * compares its last side; plain numbers are compared as exact rationals and that decides; other expressions go
+ * to the CAS ({@link SymjaCas}) within the remaining time. Thread-safe; never throws; every outcome is counted in
+ * {@link #stats()}.
  */
 public final class EquivalenceChecker {
 
@@ -130,6 +134,30 @@ public final class EquivalenceChecker {
             }
             return Verdict.yes(Reason.EQUAL_STRUCTURE);
         }
+        if (a instanceof Relation x && g instanceof Relation y) {
+            return relations(x, y, deadline);
+        }
+        // "(a,b)=(2,12)" against the tuple "(2,12)": an equation's last side is the answer's value.
+        if (a instanceof Atom x && !(g instanceof Atom) && !lastSide(x.text()).equals(x.text())) {
+            try {
+                return compare(AnswerStructure.parse(lastSide(x.text())), g, deadline);
+            } catch (AnswerStructure.TooLarge e) {
+                return Verdict.no(Reason.TOO_LARGE, e.getMessage());
+            }
+        }
+        // "x>5" against "(5,\infty)", "x\neq 3" against "(-\infty,3)\cup(3,\infty)": the same set of values.
+        if (a instanceof Relation x && (g instanceof Ordered || g instanceof Unordered)) {
+            Optional<AnswerStructure> intervals = RelationIntervals.of(x);
+            if (intervals.isPresent()) {
+                return compare(intervals.get(), g, deadline);
+            }
+        }
+        if (g instanceof Relation y && (a instanceof Ordered || a instanceof Unordered)) {
+            Optional<AnswerStructure> intervals = RelationIntervals.of(y);
+            if (intervals.isPresent()) {
+                return compare(a, intervals.get(), deadline);
+            }
+        }
         // A one-element collection against a single value ("{5}" vs "5") is the same answer.
         if (a instanceof Unordered x && x.elements().size() == 1) {
             return compare(x.elements().get(0), g, deadline);
@@ -147,7 +175,43 @@ public final class EquivalenceChecker {
         if (s instanceof Unordered u) {
             return "an unordered list of " + u.elements().size();
         }
+        if (s instanceof Relation r) {
+            return "a relation with " + r.ops().size() + " symbol(s)";
+        }
         return s instanceof Matrix ? "a matrix" : "a single value";
+    }
+
+    /**
+     * Two direction-normalised relations: the same symbols and equal sides in order ({@code \neq} either way
+     * round); for one symbol, also equal differences ({@code x+1<5} is {@code x-4<0} is {@code x<4}).
+     */
+    private Verdict relations(Relation x, Relation y, long deadline) {
+        if (!x.ops().equals(y.ops())) {
+            return Verdict.no(Reason.DIFFERENT_STRUCTURE, "different relation symbols");
+        }
+        Verdict sides = pairwise(x.sides(), y.sides(), deadline);
+        if (sides.equal() || sides.reason().isFailure() || x.ops().size() > 1) {
+            return sides.equal() ? Verdict.yes(Reason.EQUAL_RELATION) : sides;
+        }
+        boolean symmetric = x.ops().get(0) == Op.NE;
+        if (symmetric && pairwise(x.sides(), List.of(y.sides().get(1), y.sides().get(0)), deadline).equal()) {
+            return Verdict.yes(Reason.EQUAL_RELATION);
+        }
+        if (x.sides().get(0) instanceof Atom xl && x.sides().get(1) instanceof Atom xr
+                && y.sides().get(0) instanceof Atom yl && y.sides().get(1) instanceof Atom yr) {
+            return differences(xl.text(), xr.text(), yl.text(), yr.text(), symmetric, deadline);
+        }
+        return sides;
+    }
+
+    /** Whether {@code a-b} equals {@code c-d} (or, when {@code eitherSign}, {@code d-c}): the same relation. */
+    private Verdict differences(String a, String b, String c, String d, boolean eitherSign, long deadline) {
+        String left = "(" + a + ")-(" + b + ")";
+        Verdict v = scalar(left, "(" + c + ")-(" + d + ")", deadline);
+        if (!v.equal() && eitherSign && !v.reason().isFailure()) {
+            v = scalar(left, "(" + d + ")-(" + c + ")", deadline);
+        }
+        return v.equal() ? Verdict.yes(Reason.EQUAL_RELATION) : v;
     }
 
     private Verdict pairwise(List<AnswerStructure> x, List<AnswerStructure> y, long deadline) {
@@ -218,8 +282,10 @@ public final class EquivalenceChecker {
         boolean aEq = a.indexOf('=') >= 0;
         boolean gEq = g.indexOf('=') >= 0;
         if (aEq != gEq) {
-            a = stripLhs(a);
-            g = stripLhs(g);
+            // An equation against a value: the answer's last side is its value ("k=\frac{1}{3}", "2+3=5", as
+            // Math-Verify reads it); a gold equation only loses a single-variable left side ("y=2x+1" vs "2x+1").
+            a = aEq ? lastSide(a) : a;
+            g = gEq ? stripLhs(g) : g;
             if (a.equals(g)) {
                 return Verdict.yes(Reason.IDENTICAL);
             }
@@ -244,6 +310,14 @@ public final class EquivalenceChecker {
             if (ma.matches() && mg.matches() && ma.group(1).equals(mg.group(1))) {
                 return scalar(ma.group(2), mg.group(2), deadline);
             }
+            // Otherwise two equations are the same when their sides differ by the same expression, up to sign
+            // ("34x+45y=100" is "-34x-45y+100=0").
+            List<String> sa = AnswerStructure.split(a, "=");
+            List<String> sg = AnswerStructure.split(g, "=");
+            if (sa.size() == 2 && sg.size() == 2 && Stream.concat(sa.stream(), sg.stream()).noneMatch(String::isEmpty)) {
+                Verdict v = differences(sa.get(0), sa.get(1), sg.get(0), sg.get(1), true, deadline);
+                return v.equal() || v.reason().isFailure() ? v : Verdict.no(Reason.DIFFERENT_TEXT, "equations differ");
+            }
             return Verdict.no(Reason.DIFFERENT_TEXT, "equations differ");
         }
         if (WORD.matcher(a.toLowerCase(Locale.ROOT)).matches() && WORD.matcher(g.toLowerCase(Locale.ROOT)).matches()) {
@@ -265,6 +339,13 @@ public final class EquivalenceChecker {
         boolean numericFallback = !CasGuard.hasDecimal(a) && !CasGuard.hasDecimal(g);
         Reason r = SymjaCas.get().equal(ca.get(), cg.get(), numericFallback, left);
         return r == Reason.EQUAL_SYMBOLICALLY ? Verdict.yes(r) : Verdict.no(r);
+    }
+
+    /** The text after the last "=" outside brackets ("k=\\frac{1}{3}" gives "\\frac{1}{3}"); unchanged if that is empty. */
+    private static String lastSide(String s) {
+        List<String> sides = AnswerStructure.split(s, "=");
+        String last = sides.get(sides.size() - 1);
+        return last.isEmpty() ? s : last;
     }
 
     /** "x=5" becomes "5" when the left side is a single variable. */

@@ -1,6 +1,5 @@
 package org.prefopt.rewards.equivalence;
 
-import java.math.BigDecimal;
 import java.math.BigInteger;
 
 /**
@@ -23,14 +22,6 @@ public record Rational(BigInteger numerator, BigInteger denominator) {
             numerator = numerator.divide(g);
             denominator = denominator.divide(g);
         }
-    }
-
-    public static Rational of(BigDecimal d) {
-        BigDecimal s = d.stripTrailingZeros();
-        if (s.scale() <= 0) {
-            return new Rational(s.toBigIntegerExact(), BigInteger.ONE);
-        }
-        return new Rational(s.unscaledValue(), BigInteger.TEN.pow(s.scale()));
     }
 
     public Rational negate() {

@@ -7,6 +7,7 @@ public enum Reason {
     DIFFERENT_NUMBERS("different numbers"),
     EQUAL_STRUCTURE("equal element by element"),
     DIFFERENT_STRUCTURE("different structure (kind, size, order or brackets)"),
+    EQUAL_RELATION("equal relations (same direction; equal sides or equal difference of sides)"),
     EQUAL_SYMBOLICALLY("equal by the CAS (difference simplifies to 0)"),
     DIFFERENT_SYMBOLICALLY("not equal by the CAS"),
     DIFFERENT_TEXT("different text, not comparable as math"),

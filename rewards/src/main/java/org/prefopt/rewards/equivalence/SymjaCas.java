@@ -13,9 +13,12 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.matheclipse.core.basic.Config;
+import org.matheclipse.core.convert.VariablesSet;
 import org.matheclipse.core.eval.EvalEngine;
 import org.matheclipse.core.expression.F;
 import org.matheclipse.core.form.tex.TeXParser;
+import org.matheclipse.core.interfaces.IAST;
+import org.matheclipse.core.interfaces.IASTAppendable;
 import org.matheclipse.core.interfaces.IExpr;
 
 /**
@@ -32,6 +35,8 @@ public final class SymjaCas {
     /** Largest leaf count of a parsed expression handed to Simplify. */
     static final int MAX_LEAVES = 200;
     private static final int QUEUE = 4096;
+    private static final int SAMPLE_POINTS = 2;
+    private static final long[] SAMPLE_PRIMES = {3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41};
     private static final PrintStream DEVNULL = new PrintStream(OutputStream.nullOutputStream());
 
     private static final SymjaCas INSTANCE = new SymjaCas(Math.max(1, Runtime.getRuntime().availableProcessors()));
@@ -153,6 +158,9 @@ public final class SymjaCas {
                 return Reason.CAS_REJECTED;
             }
             IExpr diff = F.Subtract(a, b);
+            if (differsAtSamplePoints(engine, diff)) {
+                return Reason.DIFFERENT_SYMBOLICALLY;
+            }
             IExpr simplified = engine.evaluate(F.Simplify(diff));
             if (isAborted(simplified)) {
                 return Reason.CAS_TIMEOUT;
@@ -177,6 +185,43 @@ public final class SymjaCas {
             engine.setStopRequested(false);
             Thread.interrupted();
         }
+    }
+
+    /**
+     * Whether the difference is a non-zero rational number at one of a few fixed rational points (every variable
+     * replaced by its own fraction of primes). Such a difference is not identically zero, so the answers differ;
+     * this is exact (no floating point) and cheap, and spares Simplify the wrong answers, which are most answers
+     * in a GRPO group and the slowest to simplify (a long rational expression against a number). Anything else
+     * (zero, a pole, an irrational or symbolic value) decides nothing and Simplify runs as before.
+     */
+    private static boolean differsAtSamplePoints(EvalEngine engine, IExpr diff) {
+        // The free symbols (Symja's Variables[] would also return Sin[x]-like subexpressions as "variables").
+        IAST variables = new VariablesSet(diff).getVarList();
+        if (variables.argSize() > SAMPLE_PRIMES.length) {
+            return false;
+        }
+        for (int point = 0; point < SAMPLE_POINTS; point++) {
+            IASTAppendable rules = F.ListAlloc(variables.argSize());
+            int k = point;
+            for (IExpr v : variables) {
+                rules.append(F.Rule(v, F.QQ(SAMPLE_PRIMES[k % SAMPLE_PRIMES.length],
+                        SAMPLE_PRIMES[(k + 3) % SAMPLE_PRIMES.length])));
+                k++;
+            }
+            IExpr value;
+            try {
+                value = engine.evaluate(F.ReplaceAll(diff, rules));
+            } catch (RuntimeException e) {
+                if (engine.isStopRequested() || Thread.currentThread().isInterrupted()) {
+                    throw e;
+                }
+                continue; // e.g. a division by zero at this point: it decides nothing
+            }
+            if (value.isRational() && !value.isZero()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static IExpr parse(String tex) {

@@ -24,7 +24,21 @@ public final class AnswerExtractor {
     private static final Pattern HASHES = Pattern.compile("####[ \\t]*([^\\n]{0," + MAX_PHRASE_ANSWER + "})");
     private static final Pattern ANSWER_COLON = Pattern.compile(
             "(?i)\\banswer[ \\t]*:[ \\t]*([^\\n]{0," + MAX_PHRASE_ANSWER + "})");
-    private static final Pattern NUMBER = Pattern.compile("-?(?:\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.\\d+)?|-?\\.\\d+");
+    /**
+     * A number, read as one: thousands groups of exactly three digits, separated either by comma-like marks (a
+     * comma, {@code {,}}, {@code \,}, {@code ,\!}) or by spaces (a space, thin space or no-break space), not both;
+     * never part of a word: a number directly after a letter ({@code AZYUK2A}, {@code x2}, {@code \frac13}) is
+     * not taken.
+     */
+    private static final Pattern NUMBER = Pattern.compile(
+            "(?<![\\p{L}\\d./])[-\\u2212]?(?:\\d{1,3}(?:(?:,|\\{,\\}|,\\\\!|\\\\,|\\\\!)\\d{3}(?!\\d))+"
+                    + "|\\d{1,3}(?:[ \\u00a0\\u2009\\u202f]\\d{3}(?!\\d))+|\\d+)(?:\\.\\d+|/\\d+(?!\\d|\\.\\d))?"
+                    + "|(?<![\\p{L}\\d./])[-\\u2212]?\\.\\d+");
+    private static final Pattern SEPARATORS = Pattern.compile("\\{,\\}|\\\\[,!]|[, \\u00a0\\u2009\\u202f]");
+    /** A phrase that starts like a sentence: a word of two or more letters, then a space and more. */
+    private static final Pattern PROSE_START = Pattern.compile("[A-Za-z]{2,}\\s+\\S");
+    /** The last " is " / " are " / " equals " of a sentence (greedy prefix, so the last one). */
+    private static final Pattern LAST_IS = Pattern.compile("(?s)^.*\\s(?:is|are|equals|be)\\s+");
     private static final Pattern HOPE_CORRECT = Pattern.compile("(?i)\\s*\\.?\\s*I hope it is correct\\.?\\s*$");
 
     private final List<AnswerPattern> patterns;
@@ -61,6 +75,13 @@ public final class AnswerExtractor {
                         return Extraction.found(a, p);
                     }
                     failure = a == null ? "no '" + describe(p) + "' found" : "'" + describe(p) + "' is followed by nothing";
+                }
+                case LAST_MATH -> {
+                    String a = MathSpans.last(completion);
+                    if (a != null) {
+                        return Extraction.found(a, p);
+                    }
+                    failure = "no math-mode expression ($...$, \\(...\\), \\[...\\]) found";
                 }
                 case LAST_NUMBER -> {
                     String a = lastNumber(completion);
@@ -106,23 +127,36 @@ public final class AnswerExtractor {
         return last == null ? null : clean(last);
     }
 
-    /** Removes the decoration around a phrase answer: a box inside it, $...$, a closing period. */
+    /** Removes the decoration around a phrase answer: a box inside it, $...$, a closing period, prose around math. */
     static String clean(String raw) {
         String s = HOPE_CORRECT.matcher(raw).replaceFirst("").trim();
         BoxedAnswers.Result boxed = BoxedAnswers.lastBoxed(s);
         if (boxed.content() != null) {
             return boxed.content();
         }
-        while (s.endsWith(".") && !s.endsWith("..")) {
-            s = s.substring(0, s.length() - 1).trim();
+        s = trimPeriods(s);
+        if (s.startsWith("$") || s.startsWith("\\(") || s.startsWith("\\[")) {
+            // "$x = 3$ meters", "$12$ (in dollars)": the expression the phrase starts with is the answer.
+            String math = MathSpans.first(s);
+            return math == null ? s : trimPeriods(math);
         }
-        if (s.length() >= 2 && s.startsWith("$") && s.endsWith("$")) {
-            s = s.substring(s.startsWith("$$") && s.length() >= 4 ? 2 : 1,
-                    s.length() - (s.endsWith("$$") && s.length() >= 4 ? 2 : 1)).trim();
+        Matcher prose = PROSE_START.matcher(s);
+        if (prose.lookingAt()) {
+            // "The volume of $V$ is 120", "the interval $[2, 5)$": a sentence, not an expression. What follows its
+            // last "is" is the answer; else its last math-mode expression.
+            Matcher is = LAST_IS.matcher(s);
+            if (is.find() && is.end() < s.length()) {
+                return clean(s.substring(is.end()));
+            }
+            String math = MathSpans.last(s);
+            if (math != null) {
+                return trimPeriods(math);
+            }
         }
-        if (s.startsWith("\\(") && s.endsWith("\\)") || s.startsWith("\\[") && s.endsWith("\\]")) {
-            s = s.substring(2, s.length() - 2).trim();
-        }
+        return s;
+    }
+
+    private static String trimPeriods(String s) {
         while (s.endsWith(".") && !s.endsWith("..")) {
             s = s.substring(0, s.length() - 1).trim();
         }
@@ -135,6 +169,6 @@ public final class AnswerExtractor {
         while (m.find()) {
             last = m.group();
         }
-        return last;
+        return last == null ? null : SEPARATORS.matcher(last).replaceAll("").replace('\u2212', '-');
     }
 }

@@ -17,7 +17,12 @@ public enum AnswerPattern {
     HASHES("hashes"),
     /** "Answer: X". */
     ANSWER_COLON("answer-colon"),
-    /** The last number in the completion: a last resort. */
+    /**
+     * The last math-mode expression ({@code $...$}, {@code $$...$$}, {@code \(...\)}, {@code \[...\]}), for answers
+     * written in LaTeX without a box, as Math-Verify reads them.
+     */
+    LAST_MATH("last-math"),
+    /** The last number in the completion (not one inside a word): a last resort. */
     LAST_NUMBER("last-number");
 
     private final String optionName;
