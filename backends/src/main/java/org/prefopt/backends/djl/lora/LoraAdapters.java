@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.prefopt.backends.djl.model.ModelConfig;
 import org.prefopt.backends.djl.model.NdTensors;
+import org.prefopt.backends.djl.model.ProjectionAdapters;
 import org.prefopt.backends.safetensors.SafetensorsFile;
 import org.prefopt.backends.safetensors.SafetensorsWriter;
 import org.prefopt.backends.safetensors.TensorData;
@@ -30,7 +31,7 @@ import org.prefopt.backends.safetensors.TensorData;
  * float32 whatever the base dtype (they are the trainable part); A starts like PEFT's default (Kaiming-uniform)
  * and B at zero, so a fresh adapter leaves the model unchanged.
  */
-public final class LoraAdapters {
+public final class LoraAdapters implements ProjectionAdapters {
 
     public static final String PEFT_WEIGHTS = "adapter_model.safetensors";
     public static final String PEFT_CONFIG = "adapter_config.json";
@@ -101,6 +102,7 @@ public final class LoraAdapters {
         return settings;
     }
 
+    @Override
     public boolean covers(String module) {
         return adapters.containsKey(module);
     }
@@ -115,6 +117,7 @@ public final class LoraAdapters {
     }
 
     /** The adapter's contribution for input {@code x} (any float dtype), in x's dtype. */
+    @Override
     public NDArray delta(String module, NDArray x, boolean training) {
         NDArray[] ab = adapters.get(module);
         NDArray in = x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
