@@ -13,12 +13,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.prefopt.api.io.AtomicFiles;
 import org.prefopt.backends.djl.model.ModelConfig;
 import org.prefopt.backends.djl.model.NdTensors;
 import org.prefopt.backends.djl.model.ProjectionAdapters;
@@ -192,10 +192,8 @@ public final class LoraAdapters implements ProjectionAdapters {
             c.put("base_model_name_or_path", baseModel);
             var tm = c.putArray("target_modules");
             settings.targetModules().forEach(tm::add);
-            Path tmp = Files.createTempFile(dir, ".adapter_config", ".tmp");
-            Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(c));
-            Files.move(tmp, dir.resolve(PEFT_CONFIG), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
+            String json = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(c);
+            AtomicFiles.writeFile(dir.resolve(PEFT_CONFIG), tmp -> Files.writeString(tmp, json));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write adapter to " + dir + ": " + e.getMessage(), e);
         }

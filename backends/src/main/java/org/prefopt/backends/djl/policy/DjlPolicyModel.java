@@ -12,11 +12,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import org.prefopt.api.io.AtomicFiles;
 import org.prefopt.api.model.CompletionGroup;
 import org.prefopt.api.model.GenerationRequest;
 import org.prefopt.api.model.OptimizerStepResult;
@@ -254,7 +253,7 @@ public final class DjlPolicyModel implements PolicyModel {
 
     @Override
     public void saveTrainingState(Path directory) {
-        writeAtomically(directory, tmp -> {
+        AtomicFiles.writeDirectory(directory, tmp -> {
             Map<String, TensorData> t = new LinkedHashMap<>();
             trainable.forEach((k, v) -> t.put(k, NdTensors.fromNd(v, v.getDataType())));
             SafetensorsWriter.write(tmp.resolve(TRAINABLE), t, Map.of());
@@ -341,7 +340,7 @@ public final class DjlPolicyModel implements PolicyModel {
     @Override
     public void export(Path directory, boolean mergeAdapters) {
         JniUtils.setGradMode(false);
-        writeAtomically(directory, tmp -> {
+        AtomicFiles.writeDirectory(directory, tmp -> {
             if (lora != null && !mergeAdapters) {
                 lora.savePeft(tmp, tokenizerDir == null ? name : tokenizerDir.toString());
             } else {
@@ -372,47 +371,6 @@ public final class DjlPolicyModel implements PolicyModel {
             Path src = tokenizerDir.resolve(f);
             if (Files.isRegularFile(src)) {
                 Files.copy(src, target.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-    }
-
-    interface DirWriter {
-        void write(Path tmp) throws IOException;
-    }
-
-    /** Fills a fresh sibling temp directory, then swaps it into place, so readers never see a partial one. */
-    static void writeAtomically(Path directory, DirWriter writer) {
-        Path abs = directory.toAbsolutePath();
-        try {
-            Files.createDirectories(abs.getParent());
-            Path tmp = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".tmp");
-            try {
-                writer.write(tmp);
-                if (Files.exists(abs)) {
-                    Path old = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".old");
-                    Files.delete(old);
-                    Files.move(abs, old, StandardCopyOption.ATOMIC_MOVE);
-                    Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
-                    deleteTree(old);
-                } else {
-                    Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
-                }
-            } catch (IOException | RuntimeException e) {
-                deleteTree(tmp);
-                throw e;
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + directory + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
             }
         }
     }
