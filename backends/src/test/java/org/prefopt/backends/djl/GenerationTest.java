@@ -35,7 +35,7 @@ class GenerationTest {
                     assertArrayEquals(groups.get(g).completions().get(0).tokens(), c.tokens());
                     int[] seq = prompt;
                     for (int t = 0; t < c.length(); t++) {
-                        float[] logits = p.logits(new int[][] {seq}, ScoringMode.POLICY);
+                        float[] logits = PolicyDiagnostics.logits(p, new int[][] {seq}, ScoringMode.POLICY);
                         int off = (seq.length - 1) * v;
                         int best = 0;
                         double max = Double.NEGATIVE_INFINITY;

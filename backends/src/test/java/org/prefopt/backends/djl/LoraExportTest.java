@@ -40,8 +40,8 @@ class LoraExportTest {
     void zeroInitialisedAdaptersLeaveOutputsUnchanged() {
         try (DjlPolicyModel base = Fixtures.policy("qwen2", 1e-2, null);
              DjlPolicyModel adapted = Fixtures.policy("qwen2", 1e-2, Fixtures.lora())) {
-            assertArrayEquals(base.logits(INPUT, ScoringMode.POLICY), adapted.logits(INPUT, ScoringMode.POLICY));
-            assertArrayEquals(base.logits(INPUT, ScoringMode.POLICY), adapted.logits(INPUT, ScoringMode.REFERENCE));
+            assertArrayEquals(PolicyDiagnostics.logits(base, INPUT, ScoringMode.POLICY), PolicyDiagnostics.logits(adapted, INPUT, ScoringMode.POLICY));
+            assertArrayEquals(PolicyDiagnostics.logits(base, INPUT, ScoringMode.POLICY), PolicyDiagnostics.logits(adapted, INPUT, ScoringMode.REFERENCE));
         }
     }
 
@@ -50,8 +50,8 @@ class LoraExportTest {
         float[] trained;
         try (DjlPolicyModel p = Fixtures.policy("llama", 5e-2, Fixtures.lora())) {
             train(p, 4);
-            trained = p.logits(INPUT, ScoringMode.POLICY);
-            assertTrue(maxDiff(trained, p.logits(INPUT, ScoringMode.REFERENCE)) > 1e-3, "training changed nothing");
+            trained = PolicyDiagnostics.logits(p, INPUT, ScoringMode.POLICY);
+            assertTrue(maxDiff(trained, PolicyDiagnostics.logits(p, INPUT, ScoringMode.REFERENCE)) > 1e-3, "training changed nothing");
             p.export(tmp.resolve("adapter"), false);
             p.export(tmp.resolve("merged"), true);
         }
@@ -69,13 +69,13 @@ class LoraExportTest {
         }
         try (DjlPolicyModel reloaded = Policies.fromCheckpoint(Fixtures.backend(), Fixtures.checkpoint("llama"),
                 new TestTokenizer(), Fixtures.settings(1e-3, Fixtures.lora(), adapter, 99))) {
-            assertArrayEquals(trained, reloaded.logits(INPUT, ScoringMode.POLICY));
+            assertArrayEquals(trained, PolicyDiagnostics.logits(reloaded, INPUT, ScoringMode.POLICY));
         }
         Path merged = tmp.resolve("merged");
         assertTrue(Files.exists(merged.resolve("config.json")));
         try (DjlPolicyModel m = Policies.fromCheckpoint(Fixtures.backend(), merged, new TestTokenizer(),
                 Fixtures.settings(1e-3, null, null, 1))) {
-            double d = maxDiff(trained, m.logits(INPUT, ScoringMode.POLICY));
+            double d = maxDiff(trained, PolicyDiagnostics.logits(m, INPUT, ScoringMode.POLICY));
             assertTrue(d < 1e-5, "merged vs adapter-on max diff " + d);
             System.out.printf("LoRA merge vs adapter-on: max |logit diff| %.2e%n", d);
         }
@@ -86,12 +86,12 @@ class LoraExportTest {
         float[] trained;
         try (DjlPolicyModel p = Fixtures.policy("qwen2", 1e-2, null)) {
             train(p, 2);
-            trained = p.logits(INPUT, ScoringMode.POLICY);
+            trained = PolicyDiagnostics.logits(p, INPUT, ScoringMode.POLICY);
             p.export(tmp.resolve("out"), false);
         }
         try (DjlPolicyModel q = Policies.fromCheckpoint(Fixtures.backend(), tmp.resolve("out"), new TestTokenizer(),
                 Fixtures.settings(1e-3, null, null, 1))) {
-            assertArrayEquals(trained, q.logits(INPUT, ScoringMode.POLICY));
+            assertArrayEquals(trained, PolicyDiagnostics.logits(q, INPUT, ScoringMode.POLICY));
             assertTrue(q.config().tieWordEmbeddings());
             assertTrue(q.config().attentionBias());
         }

@@ -224,18 +224,8 @@ public final class LoraAdapters implements ProjectionAdapters {
                 if (!f.tensors().containsKey(e.getKey())) {
                     throw new IllegalArgumentException(file + ": missing adapter tensor '" + e.getKey() + "'");
                 }
-                copyInto(e.getValue(), f.read(e.getKey()), file + ": '" + e.getKey() + "'");
+                NdTensors.copyInto(e.getValue(), f.read(e.getKey()), file + ": '" + e.getKey() + "'");
             }
-        }
-    }
-
-    static void copyInto(NDArray target, TensorData t, String where) {
-        if (!new Shape(t.shape()).equals(target.getShape())) {
-            throw new IllegalArgumentException(where + " has shape " + new Shape(t.shape()) + ", expected "
-                    + target.getShape());
-        }
-        try (NDManager tmp = target.getManager().newSubManager()) {
-            NdTensors.copyInto(target, NdTensors.toNd(tmp, t, target.getDataType()));
         }
     }
 }
