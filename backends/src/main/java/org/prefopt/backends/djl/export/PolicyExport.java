@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.prefopt.api.io.AtomicFiles;
-import org.prefopt.backends.djl.DjlBackend;
+import org.prefopt.backends.djl.DjlCompute;
 import org.prefopt.backends.djl.lora.LoraAdapters;
 import org.prefopt.backends.djl.model.ModelConfig;
 import org.prefopt.backends.djl.model.NdTensors;
@@ -30,16 +30,16 @@ public final class PolicyExport {
             "generation_config.json", "special_tokens_map.json", "vocab.json", "merges.txt", "chat_template.jinja");
 
     private final String policyName;
-    private final DjlBackend backend;
+    private final DjlCompute compute;
     private final ModelConfig config;
     private final PolicyWeights weights;
     private final Path tokenizerDir;
 
     /** @param tokenizerDir directory whose tokenizer files are copied, or null */
-    public PolicyExport(String policyName, DjlBackend backend, ModelConfig config, PolicyWeights weights,
+    public PolicyExport(String policyName, DjlCompute compute, ModelConfig config, PolicyWeights weights,
                         Path tokenizerDir) {
         this.policyName = policyName;
-        this.backend = backend;
+        this.compute = compute;
         this.config = config;
         this.weights = weights;
         this.tokenizerDir = tokenizerDir;
@@ -65,7 +65,7 @@ public final class PolicyExport {
                     }
                 }
                 SafetensorsWriter.write(tmp.resolve(CheckpointTensors.SINGLE), t, Map.of("format", "pt"));
-                config.write(tmp.resolve("config.json"), backend.info().dtype());
+                config.write(tmp.resolve("config.json"), compute.info().dtype());
             }
             copyTokenizerFiles(tmp);
         });

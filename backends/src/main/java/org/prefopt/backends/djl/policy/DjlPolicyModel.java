@@ -17,7 +17,7 @@ import org.prefopt.api.model.SequenceScores;
 import org.prefopt.api.model.TextTokenizer;
 import org.prefopt.api.model.TokenLoss;
 import org.prefopt.api.model.TokenSequence;
-import org.prefopt.backends.djl.DjlBackend;
+import org.prefopt.backends.djl.DjlCompute;
 import org.prefopt.backends.djl.export.PolicyExport;
 import org.prefopt.backends.djl.generation.Generator;
 import org.prefopt.backends.djl.model.Decoder;
@@ -36,7 +36,7 @@ import org.prefopt.backends.djl.weights.PolicyWeights;
 public final class DjlPolicyModel implements PolicyModel {
 
     private final String name;
-    private final DjlBackend backend;
+    private final DjlCompute compute;
     private final ModelConfig config;
     private final NDManager manager;
     private final TextTokenizer tokenizer;
@@ -52,25 +52,25 @@ public final class DjlPolicyModel implements PolicyModel {
      * @param weights      base weights (owned from now on, allocated under {@code manager})
      * @param tokenizerDir directory whose tokenizer files are copied on export
      */
-    public DjlPolicyModel(String name, DjlBackend backend, ModelConfig config, NDManager manager,
+    public DjlPolicyModel(String name, DjlCompute compute, ModelConfig config, NDManager manager,
                           Map<String, NDArray> weights, TextTokenizer tokenizer, Path tokenizerDir,
                           PolicySettings settings) {
         this.name = name;
-        this.backend = backend;
+        this.compute = compute;
         this.config = config;
         this.manager = manager;
         this.tokenizer = tokenizer;
-        this.decoder = new Decoder(config, backend.dtype(), manager);
+        this.decoder = new Decoder(config, compute.dtype(), manager);
         JniUtils.setGradMode(false);
         this.weights = PolicyWeights.create(name, manager, config, weights, settings.lora(), settings.loraAdapter(),
                 settings.seed(), settings.referenceCopy());
         this.generator = new Generator(decoder, manager);
         this.scorer = new SequenceScorer(decoder, manager, settings.logitsChunkTokens(),
                 settings.gradientCheckpointing());
-        this.trainer = new PolicyTrainer(backend, this.weights, scorer, settings.optimizer(), settings.seed(),
+        this.trainer = new PolicyTrainer(compute, this.weights, scorer, settings.optimizer(), settings.seed(),
                 manager);
         this.state = new TrainingState(config, settings.seed(), this.weights, trainer);
-        this.export = new PolicyExport(name, backend, config, this.weights, tokenizerDir);
+        this.export = new PolicyExport(name, compute, config, this.weights, tokenizerDir);
     }
 
     public ModelConfig config() {
@@ -96,8 +96,8 @@ public final class DjlPolicyModel implements PolicyModel {
     public PolicyInfo info() {
         long params = config.parameterCount();
         long train = weights.trainableParameterCount();
-        return new PolicyInfo(name, params + (weights.lora() == null ? 0 : train), train, backend.info().device(),
-                backend.info().dtype());
+        return new PolicyInfo(name, params + (weights.lora() == null ? 0 : train), train, compute.info().device(),
+                compute.info().dtype());
     }
 
     @Override

@@ -7,7 +7,7 @@ import org.prefopt.api.model.OptimizerStepResult;
 import org.prefopt.api.model.PolicyModel.AccumulationResult;
 import org.prefopt.api.model.TokenLoss;
 import org.prefopt.api.model.TokenSequence;
-import org.prefopt.backends.djl.DjlBackend;
+import org.prefopt.backends.djl.DjlCompute;
 import org.prefopt.backends.djl.weights.PolicyWeights;
 
 /**
@@ -16,16 +16,16 @@ import org.prefopt.backends.djl.weights.PolicyWeights;
  */
 public final class PolicyTrainer {
 
-    private final DjlBackend backend;
+    private final DjlCompute compute;
     private final PolicyWeights weights;
     private final SequenceScorer scorer;
     private final AdamW optimizer;
     private final long seed;
     private long accumulateCalls;
 
-    public PolicyTrainer(DjlBackend backend, PolicyWeights weights, SequenceScorer scorer, OptimizerSettings settings,
+    public PolicyTrainer(DjlCompute compute, PolicyWeights weights, SequenceScorer scorer, OptimizerSettings settings,
                          long seed, NDManager manager) {
-        this.backend = backend;
+        this.compute = compute;
         this.weights = weights;
         this.scorer = scorer;
         this.seed = seed;
@@ -43,10 +43,10 @@ public final class PolicyTrainer {
     }
 
     public AccumulationResult accumulate(List<TokenSequence> batch, TokenLoss loss, boolean withEntropy) {
-        if (backend.dtype() != DataType.FLOAT32) {
+        if (compute.dtype() != DataType.FLOAT32) {
             // DJL 0.36 casts dtypes under a NoGradGuard, so a float16 graph with float32 norms/softmax/adapters
             // would silently lose gradients; refuse instead
-            throw new IllegalStateException("training needs backend dtype float32 (got " + backend.info().dtype()
+            throw new IllegalStateException("training needs backend dtype float32 (got " + compute.info().dtype()
                     + "); float16 serves generation and scoring only");
         }
         // dropout masks derive from (seed, step, call) so resumed runs match
