@@ -55,4 +55,13 @@ final class PolicyDiagnostics {
             NdTensors.copyInto(a, NdTensors.owned(m.create(v, a.getShape())));
         }
     }
+
+    /** The largest absolute difference between two arrays of the same length. */
+    static double maxDiff(float[] a, float[] b) {
+        double m = 0;
+        for (int i = 0; i < a.length; i++) {
+            m = Math.max(m, Math.abs(a[i] - b[i]));
+        }
+        return m;
+    }
 }
