@@ -1,14 +1,39 @@
 package org.prefopt.backends;
 
+import com.google.inject.AbstractModule;
+import com.google.inject.Module;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
 import java.util.List;
+import java.util.function.Function;
+import org.prefopt.api.model.Backend;
+import org.prefopt.api.model.PolicyModel;
 import org.prefopt.api.plugin.ComponentFactory;
 import org.prefopt.api.plugin.Plugin;
+import org.prefopt.api.plugin.Slot;
 import org.prefopt.backends.djl.DjlPytorchBackendFactory;
-import org.prefopt.backends.djl.policy.HfPolicyFactory;
-import org.prefopt.backends.djl.policy.TinyPolicyFactory;
+import org.prefopt.backends.djl.policy.Policies;
+import org.prefopt.backends.djl.policy.PolicyOptions;
+import org.prefopt.backends.djl.policy.Presets;
 
 /** The compute plugin: the DJL PyTorch backend and the policies that run on it. */
 public final class BackendsPlugin implements Plugin {
+
+    /** {@code backend { type = djl-pytorch, device = cpu|cuda:N|auto, dtype = float32|float16, threads = 0 }}. */
+    public static final ComponentFactory<Backend> DJL_PYTORCH = new DjlPytorchBackendFactory();
+
+    /** {@code policy { type = hf, path = <checkpoint dir>, lora { ... }, learning-rate = ... }}. */
+    public static final ComponentFactory<PolicyModel> HF = ComponentFactory.withModule(Slot.POLICY, "hf",
+            "a Hugging Face Llama/Qwen2 checkpoint directory (safetensors), full fine-tuning or LoRA",
+            options -> policyModule(backend -> Policies.hf(backend, options)),
+            PolicyOptions::validateHf);
+
+    /** {@code policy { type = tiny, preset = tiny|bench-small, seed = 0, ... }}: a randomly initialised model. */
+    public static final ComponentFactory<PolicyModel> TINY = ComponentFactory.withModule(Slot.POLICY, "tiny",
+            "a small randomly initialised Llama-style model with a character-level tokenizer (presets "
+                    + Presets.NAMES + ")",
+            options -> policyModule(backend -> Policies.tiny(backend, options)),
+            PolicyOptions::validateTiny);
 
     @Override
     public String name() {
@@ -17,6 +42,17 @@ public final class BackendsPlugin implements Plugin {
 
     @Override
     public List<ComponentFactory<?>> factories() {
-        return List.of(new DjlPytorchBackendFactory(), new HfPolicyFactory(), new TinyPolicyFactory());
+        return List.of(DJL_PYTORCH, HF, TINY);
+    }
+
+    /** Binds the policy, built once from the run's backend when first needed. */
+    private static Module policyModule(Function<Backend, PolicyModel> create) {
+        return new AbstractModule() {
+            @Provides
+            @Singleton
+            PolicyModel policy(Backend backend) {
+                return create.apply(backend);
+            }
+        };
     }
 }

@@ -19,7 +19,7 @@ import org.prefopt.api.model.BackendInfo;
  * <p>CUDA: put DJL's CUDA flavour of the natives on the class path (or let DJL download them by not setting
  * {@code ai.djl.offline}) and set {@code device = cuda:0}.
  */
-public final class DjlBackend implements Backend, MatmulBenchmark {
+public final class DjlBackend implements Backend, DjlCompute, MatmulBenchmark {
 
     public static final String ENGINE = "PyTorch";
 
@@ -74,14 +74,17 @@ public final class DjlBackend implements Backend, MatmulBenchmark {
         };
     }
 
+    @Override
     public Device device() {
         return device;
     }
 
+    @Override
     public DataType dtype() {
         return dtype;
     }
 
+    @Override
     public NDManager manager() {
         return manager;
     }

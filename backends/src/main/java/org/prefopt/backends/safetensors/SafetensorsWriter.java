@@ -9,13 +9,12 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import org.prefopt.api.io.AtomicFiles;
 
-/** Writes a safetensors file atomically (temp file in the same directory, then rename). */
+/** Writes a safetensors file atomically (through {@link AtomicFiles}: a sibling temp file, then a rename). */
 public final class SafetensorsWriter {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -63,24 +62,15 @@ public final class SafetensorsWriter {
             prefix.put((byte) ' ');
         }
         prefix.flip();
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        AtomicFiles.writeFile(file, tmp -> {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 writeAll(ch, prefix);
                 for (TensorData t : tensors.values()) {
                     writeAll(ch, t.data().duplicate().order(ByteOrder.LITTLE_ENDIAN));
                 }
                 ch.force(true);
-            } catch (IOException | RuntimeException e) {
-                Files.deleteIfExists(tmp);
-                throw e;
             }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        });
     }
 
     private static void writeAll(FileChannel ch, ByteBuffer b) throws IOException {

@@ -8,11 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
+import org.prefopt.api.io.AtomicFiles;
 
 /**
  * The tokenizer of the {@code tiny} policy presets: character level over printable ASCII and newline,
@@ -132,16 +131,11 @@ public final class TinyTokenizer {
     }
 
     private static void writeAtomically(Path target, ObjectNode json) throws IOException {
-        Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
+        byte[] bytes = (MAPPER.writeValueAsString(json) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
-            Files.writeString(tmp, MAPPER.writeValueAsString(json) + "\n", StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
+            AtomicFiles.write(target, bytes);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 }

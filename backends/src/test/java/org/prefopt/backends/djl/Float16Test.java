@@ -2,6 +2,8 @@ package org.prefopt.backends.djl;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.prefopt.backends.djl.PolicyDiagnostics.logits;
+import static org.prefopt.backends.djl.PolicyDiagnostics.maxDiff;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -24,14 +26,6 @@ import org.prefopt.backends.safetensors.TensorData;
 
 /** Reduced precision: bfloat16 checkpoints load (widened), float16 serves inference, training refuses it. */
 class Float16Test {
-
-    static double maxDiff(float[] x, float[] y) {
-        double d = 0;
-        for (int i = 0; i < x.length; i++) {
-            d = Math.max(d, Math.abs(x[i] - y[i]));
-        }
-        return d;
-    }
 
     @Test
     void bfloat16BackendIsRefusedWithAClearMessage() {
@@ -71,7 +65,7 @@ class Float16Test {
         int[][] input = {{1, 5, 9, 3, 7}};
         try (DjlPolicyModel a = Fixtures.policy(dir); DjlPolicyModel b = Fixtures.policy(f32dir)) {
             // the same values stored as bf16 and as f32 give the same logits: the widening is exact
-            assertTrue(maxDiff(a.logits(input, ScoringMode.POLICY), b.logits(input, ScoringMode.POLICY)) == 0);
+            assertTrue(maxDiff(logits(a, input, ScoringMode.POLICY), logits(b, input, ScoringMode.POLICY)) == 0);
         }
     }
 
@@ -82,7 +76,7 @@ class Float16Test {
         try (DjlPolicyModel f32 = Fixtures.policy("llama", 1e-2, null);
              DjlPolicyModel h = Policies.fromCheckpoint(f16, Fixtures.checkpoint("llama"), new TestTokenizer(),
                      Fixtures.settings(5e-2, Fixtures.lora(), null, 7))) {
-            double d = maxDiff(f32.logits(input, ScoringMode.POLICY), h.logits(input, ScoringMode.POLICY));
+            double d = maxDiff(logits(f32, input, ScoringMode.POLICY), logits(h, input, ScoringMode.POLICY));
             assertTrue(d < 0.05, "f16 vs f32 max logit diff " + d);
             var groups = h.generate(List.of(new GenerationRequest("x", new int[] {1, 5}, 2)),
                     new SamplingParams(4, 1.0, 0.9, 0, false, List.of(), 1));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.prefopt.backends.djl.PolicyDiagnostics.logits;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class GenerationTest {
                     assertArrayEquals(groups.get(g).completions().get(0).tokens(), c.tokens());
                     int[] seq = prompt;
                     for (int t = 0; t < c.length(); t++) {
-                        float[] logits = p.logits(new int[][] {seq}, ScoringMode.POLICY);
+                        float[] logits = logits(p, new int[][] {seq}, ScoringMode.POLICY);
                         int off = (seq.length - 1) * v;
                         int best = 0;
                         double max = Double.NEGATIVE_INFINITY;

@@ -2,6 +2,9 @@ package org.prefopt.backends.djl;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.prefopt.backends.djl.PolicyDiagnostics.gradient;
+import static org.prefopt.backends.djl.PolicyDiagnostics.logits;
+import static org.prefopt.backends.djl.PolicyDiagnostics.trainableNames;
 
 import java.util.Arrays;
 import java.util.List;
@@ -47,9 +50,9 @@ class GradientCheckpointingTest {
             assertArrayEquals(a.scores().get(i).logprobs(), b.scores().get(i).logprobs(), 1e-6f, where);
             assertArrayEquals(a.scores().get(i).entropies(), b.scores().get(i).entropies(), 1e-6f, where);
         }
-        for (String n : plain.trainableNames()) {
-            float[] ga = plain.gradient(n);
-            float[] gb = checkpointed.gradient(n);
+        for (String n : trainableNames(plain)) {
+            float[] ga = gradient(plain, n);
+            float[] gb = gradient(checkpointed, n);
             double scale = Math.max(1e-3, Arrays.stream(toDoubles(ga)).map(Math::abs).max().orElse(0));
             assertArrayEquals(ga, gb, (float) (1e-5 * scale), where + ": gradient of " + n);
         }
@@ -73,7 +76,7 @@ class GradientCheckpointingTest {
             for (int step = 0; step < 3; step++) {
                 stepAndCompare(plain, checkpointed, fixture + " step " + step);
             }
-            assertArrayEquals(plain.logits(PROBE, ScoringMode.POLICY), checkpointed.logits(PROBE, ScoringMode.POLICY),
+            assertArrayEquals(logits(plain, PROBE, ScoringMode.POLICY), logits(checkpointed, PROBE, ScoringMode.POLICY),
                     1e-5f);
         }
     }
@@ -91,10 +94,10 @@ class GradientCheckpointingTest {
                 noDropout.accumulateGradients(BATCH, LOSS, true);
                 noDropout.optimizerStep();
             }
-            float[] with = checkpointed.logits(PROBE, ScoringMode.POLICY);
-            assertArrayEquals(plain.logits(PROBE, ScoringMode.POLICY), with, 1e-5f);
+            float[] with = logits(checkpointed, PROBE, ScoringMode.POLICY);
+            assertArrayEquals(logits(plain, PROBE, ScoringMode.POLICY), with, 1e-5f);
             // dropout is really on: without it the policy ends up elsewhere
-            assertFalse(Arrays.equals(with, noDropout.logits(PROBE, ScoringMode.POLICY)));
+            assertFalse(Arrays.equals(with, logits(noDropout, PROBE, ScoringMode.POLICY)));
         }
     }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.prefopt.backends.djl.PolicyDiagnostics.logits;
+import static org.prefopt.backends.djl.PolicyDiagnostics.maxDiff;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,20 +30,12 @@ class LoraExportTest {
         }
     }
 
-    static double maxDiff(float[] a, float[] b) {
-        double m = 0;
-        for (int i = 0; i < a.length; i++) {
-            m = Math.max(m, Math.abs(a[i] - b[i]));
-        }
-        return m;
-    }
-
     @Test
     void zeroInitialisedAdaptersLeaveOutputsUnchanged() {
         try (DjlPolicyModel base = Fixtures.policy("qwen2", 1e-2, null);
              DjlPolicyModel adapted = Fixtures.policy("qwen2", 1e-2, Fixtures.lora())) {
-            assertArrayEquals(base.logits(INPUT, ScoringMode.POLICY), adapted.logits(INPUT, ScoringMode.POLICY));
-            assertArrayEquals(base.logits(INPUT, ScoringMode.POLICY), adapted.logits(INPUT, ScoringMode.REFERENCE));
+            assertArrayEquals(logits(base, INPUT, ScoringMode.POLICY), logits(adapted, INPUT, ScoringMode.POLICY));
+            assertArrayEquals(logits(base, INPUT, ScoringMode.POLICY), logits(adapted, INPUT, ScoringMode.REFERENCE));
         }
     }
 
@@ -50,8 +44,8 @@ class LoraExportTest {
         float[] trained;
         try (DjlPolicyModel p = Fixtures.policy("llama", 5e-2, Fixtures.lora())) {
             train(p, 4);
-            trained = p.logits(INPUT, ScoringMode.POLICY);
-            assertTrue(maxDiff(trained, p.logits(INPUT, ScoringMode.REFERENCE)) > 1e-3, "training changed nothing");
+            trained = logits(p, INPUT, ScoringMode.POLICY);
+            assertTrue(maxDiff(trained, logits(p, INPUT, ScoringMode.REFERENCE)) > 1e-3, "training changed nothing");
             p.export(tmp.resolve("adapter"), false);
             p.export(tmp.resolve("merged"), true);
         }
@@ -69,13 +63,13 @@ class LoraExportTest {
         }
         try (DjlPolicyModel reloaded = Policies.fromCheckpoint(Fixtures.backend(), Fixtures.checkpoint("llama"),
                 new TestTokenizer(), Fixtures.settings(1e-3, Fixtures.lora(), adapter, 99))) {
-            assertArrayEquals(trained, reloaded.logits(INPUT, ScoringMode.POLICY));
+            assertArrayEquals(trained, logits(reloaded, INPUT, ScoringMode.POLICY));
         }
         Path merged = tmp.resolve("merged");
         assertTrue(Files.exists(merged.resolve("config.json")));
         try (DjlPolicyModel m = Policies.fromCheckpoint(Fixtures.backend(), merged, new TestTokenizer(),
                 Fixtures.settings(1e-3, null, null, 1))) {
-            double d = maxDiff(trained, m.logits(INPUT, ScoringMode.POLICY));
+            double d = maxDiff(trained, logits(m, INPUT, ScoringMode.POLICY));
             assertTrue(d < 1e-5, "merged vs adapter-on max diff " + d);
             System.out.printf("LoRA merge vs adapter-on: max |logit diff| %.2e%n", d);
         }
@@ -86,12 +80,12 @@ class LoraExportTest {
         float[] trained;
         try (DjlPolicyModel p = Fixtures.policy("qwen2", 1e-2, null)) {
             train(p, 2);
-            trained = p.logits(INPUT, ScoringMode.POLICY);
+            trained = logits(p, INPUT, ScoringMode.POLICY);
             p.export(tmp.resolve("out"), false);
         }
         try (DjlPolicyModel q = Policies.fromCheckpoint(Fixtures.backend(), tmp.resolve("out"), new TestTokenizer(),
                 Fixtures.settings(1e-3, null, null, 1))) {
-            assertArrayEquals(trained, q.logits(INPUT, ScoringMode.POLICY));
+            assertArrayEquals(trained, logits(q, INPUT, ScoringMode.POLICY));
             assertTrue(q.config().tieWordEmbeddings());
             assertTrue(q.config().attentionBias());
         }

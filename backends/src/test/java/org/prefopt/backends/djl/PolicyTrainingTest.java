@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.prefopt.backends.djl.PolicyDiagnostics.gradient;
+import static org.prefopt.backends.djl.PolicyDiagnostics.logits;
+import static org.prefopt.backends.djl.PolicyDiagnostics.perturb;
+import static org.prefopt.backends.djl.PolicyDiagnostics.trainableNames;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,14 +55,21 @@ class PolicyTrainingTest {
     void sftStepsReduceLossFullAndLora() {
         for (boolean useLora : new boolean[] {false, true}) {
             try (DjlPolicyModel p = Fixtures.policy("llama", 1e-2, useLora ? Fixtures.lora() : null)) {
+                String mode = useLora ? "lora" : "full";
                 double before = sftLoss(p);
+                double previous = Double.POSITIVE_INFINITY;
                 for (int i = 0; i < 10; i++) {
+                    // the weights the previous step left, scored independently of the training path
+                    double measured = sftLoss(p);
                     var r = p.accumulateGradients(ONE, SFT, false);
-                    assertEquals(i == 0 ? before : r.loss(), r.loss(), 1e-5);
+                    assertEquals(measured, r.loss(), 1e-5, mode + " step " + i + ": reported loss");
+                    assertTrue(r.loss() < previous, mode + " step " + i + ": loss " + r.loss()
+                            + " did not decrease from " + previous);
+                    previous = r.loss();
                     assertTrue(p.optimizerStep().applied());
                 }
                 double after = sftLoss(p);
-                assertTrue(after < before * 0.7, (useLora ? "lora" : "full") + ": loss " + before + " -> " + after);
+                assertTrue(after < before * 0.7, mode + ": loss " + before + " -> " + after);
             }
         }
     }
@@ -85,7 +96,7 @@ class PolicyTrainingTest {
         int[] completion = {3, 7, 11, 2};
         try (DjlPolicyModel p = Fixtures.policy("qwen2", 1e-3, null)) {
             int[] full = {1, 5, 9, 3, 7, 11, 2};
-            float[] logits = p.logits(new int[][] {full}, ScoringMode.POLICY);
+            float[] logits = logits(p, new int[][] {full}, ScoringMode.POLICY);
             int vocab = logits.length / full.length;
             for (double temperature : new double[] {1.0, 0.6, 1.7}) {
                 float[] lp = p.score(List.of(new TokenSequence(prompt, completion, temperature)), ScoringMode.POLICY,
@@ -130,14 +141,14 @@ class PolicyTrainingTest {
             try (DjlPolicyModel p = Fixtures.policy("qwen2", 1e-3, useLora ? Fixtures.lora() : null)) {
                 if (useLora) {
                     // move B away from zero so gradients of A are non-trivial
-                    for (String n : p.trainableNames()) {
+                    for (String n : trainableNames(p)) {
                         for (int k = 0; k < 4; k++) {
-                            p.perturb(n, k, 0.3f);
+                            perturb(p, n, k, 0.3f);
                         }
                     }
                 }
                 p.accumulateGradients(seqs, loss, true);
-                List<String> names = new ArrayList<>(p.trainableNames());
+                List<String> names = new ArrayList<>(trainableNames(p));
                 int checked = 0;
                 double worst = 0;
                 for (String name : names) {
@@ -146,15 +157,15 @@ class PolicyTrainingTest {
                             || name.contains("norm"))) {
                         continue;
                     }
-                    float[] grad = p.gradient(name);
+                    float[] grad = gradient(p, name);
                     for (int t = 0; t < 3; t++) {
                         int idx = rnd.nextInt(grad.length);
                         float h = 1e-2f;
-                        p.perturb(name, idx, h);
+                        perturb(p, name, idx, h);
                         double plus = loss.evaluate(p.score(seqs, ScoringMode.POLICY, true)).loss();
-                        p.perturb(name, idx, -2 * h);
+                        perturb(p, name, idx, -2 * h);
                         double minus = loss.evaluate(p.score(seqs, ScoringMode.POLICY, true)).loss();
-                        p.perturb(name, idx, h);
+                        perturb(p, name, idx, h);
                         double fd = (plus - minus) / (2 * h);
                         double err = Math.abs(fd - grad[idx]) / Math.max(0.05, Math.abs(fd));
                         worst = Math.max(worst, err);
@@ -191,7 +202,7 @@ class PolicyTrainingTest {
             }
             for (String n : List.of("model.embed_tokens.weight", "model.layers.0.self_attn.q_proj.weight",
                     "model.layers.1.mlp.down_proj.weight")) {
-                assertArrayEquals(a.gradient(n), b.gradient(n), 1e-5f, n);
+                assertArrayEquals(gradient(a, n), gradient(b, n), 1e-5f, n);
             }
         }
     }
@@ -199,12 +210,12 @@ class PolicyTrainingTest {
     @Test
     void nonFiniteGradientsSkipTheUpdate() {
         try (DjlPolicyModel p = Fixtures.policy("llama", 1e-2, null)) {
-            float[] before = p.logits(new int[][] {{1, 5, 9}}, ScoringMode.POLICY);
+            float[] before = logits(p, new int[][] {{1, 5, 9}}, ScoringMode.POLICY);
             TokenLoss nan = s -> new LossGradients(Double.NaN, List.of(new float[] {Float.NaN, 0, 0, 0}), null);
             p.accumulateGradients(ONE, nan, false);
             OptimizerStepResult r = p.optimizerStep();
             assertFalse(r.applied());
-            assertArrayEquals(before, p.logits(new int[][] {{1, 5, 9}}, ScoringMode.POLICY));
+            assertArrayEquals(before, logits(p, new int[][] {{1, 5, 9}}, ScoringMode.POLICY));
             // gradients were cleared: a finite step afterwards works
             p.accumulateGradients(ONE, SFT, false);
             assertTrue(p.optimizerStep().applied());
@@ -241,7 +252,7 @@ class PolicyTrainingTest {
                     p.accumulateGradients(ONE, SFT, false);
                     p.optimizerStep();
                 }
-                continued = p.logits(new int[][] {{1, 5, 9, 3}}, ScoringMode.POLICY);
+                continued = logits(p, new int[][] {{1, 5, 9, 3}}, ScoringMode.POLICY);
             }
             try (DjlPolicyModel q = Fixtures.policy("llama", 1e-2, useLora ? Fixtures.lora() : null)) {
                 q.loadTrainingState(tmp.resolve("state"));
@@ -249,7 +260,7 @@ class PolicyTrainingTest {
                     q.accumulateGradients(ONE, SFT, false);
                     q.optimizerStep();
                 }
-                assertArrayEquals(continued, q.logits(new int[][] {{1, 5, 9, 3}}, ScoringMode.POLICY));
+                assertArrayEquals(continued, logits(q, new int[][] {{1, 5, 9, 3}}, ScoringMode.POLICY));
             }
         }
     }
@@ -264,7 +275,7 @@ class PolicyTrainingTest {
                     p.accumulateGradients(ONE, SFT, false);
                     p.optimizerStep();
                 }
-                results[run] = p.logits(new int[][] {{1, 5, 9, 3}}, ScoringMode.POLICY);
+                results[run] = logits(p, new int[][] {{1, 5, 9, 3}}, ScoringMode.POLICY);
             }
         }
         assertArrayEquals(results[0], results[1]);

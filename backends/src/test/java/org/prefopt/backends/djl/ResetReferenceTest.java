@@ -3,8 +3,9 @@ package org.prefopt.backends.djl;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.prefopt.backends.djl.LoraExportTest.INPUT;
-import static org.prefopt.backends.djl.LoraExportTest.maxDiff;
 import static org.prefopt.backends.djl.LoraExportTest.train;
+import static org.prefopt.backends.djl.PolicyDiagnostics.logits;
+import static org.prefopt.backends.djl.PolicyDiagnostics.maxDiff;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,30 +24,30 @@ class ResetReferenceTest {
         float[] referenceAfterMoreTraining;
         try (DjlPolicyModel p = Fixtures.policy("qwen2", 5e-2, Fixtures.lora())) {
             train(p, 4);
-            float[] trained = p.logits(INPUT, ScoringMode.POLICY);
-            assertTrue(maxDiff(trained, p.logits(INPUT, ScoringMode.REFERENCE)) > 1e-3, "training changed nothing");
+            float[] trained = logits(p, INPUT, ScoringMode.POLICY);
+            assertTrue(maxDiff(trained, logits(p, INPUT, ScoringMode.REFERENCE)) > 1e-3, "training changed nothing");
 
             p.resetReference();
-            policyAfterReset = p.logits(INPUT, ScoringMode.POLICY);
+            policyAfterReset = logits(p, INPUT, ScoringMode.POLICY);
             double unchanged = maxDiff(trained, policyAfterReset);
             assertTrue(unchanged < 1e-5, "merging changed the model by " + unchanged);
-            assertArrayEquals(policyAfterReset, p.logits(INPUT, ScoringMode.REFERENCE),
+            assertArrayEquals(policyAfterReset, logits(p, INPUT, ScoringMode.REFERENCE),
                     "with zeroed adapters, adapters-off must be the merged model");
 
             p.saveTrainingState(tmp.resolve("state"));
             assertTrue(Files.exists(tmp.resolve("state").resolve("base.safetensors")), "merged base not saved");
             train(p, 3);
-            policyAfterMoreTraining = p.logits(INPUT, ScoringMode.POLICY);
-            referenceAfterMoreTraining = p.logits(INPUT, ScoringMode.REFERENCE);
+            policyAfterMoreTraining = logits(p, INPUT, ScoringMode.POLICY);
+            referenceAfterMoreTraining = logits(p, INPUT, ScoringMode.REFERENCE);
             assertTrue(maxDiff(policyAfterMoreTraining, policyAfterReset) > 1e-3, "adapters did not train again");
             assertArrayEquals(policyAfterReset, referenceAfterMoreTraining, "the reference moved with training");
         }
         try (DjlPolicyModel fresh = Fixtures.policy("qwen2", 5e-2, Fixtures.lora())) {
             fresh.loadTrainingState(tmp.resolve("state"));
-            assertArrayEquals(policyAfterReset, fresh.logits(INPUT, ScoringMode.POLICY));
-            assertArrayEquals(policyAfterReset, fresh.logits(INPUT, ScoringMode.REFERENCE));
+            assertArrayEquals(policyAfterReset, logits(fresh, INPUT, ScoringMode.POLICY));
+            assertArrayEquals(policyAfterReset, logits(fresh, INPUT, ScoringMode.REFERENCE));
             train(fresh, 3);
-            assertArrayEquals(policyAfterMoreTraining, fresh.logits(INPUT, ScoringMode.POLICY),
+            assertArrayEquals(policyAfterMoreTraining, logits(fresh, INPUT, ScoringMode.POLICY),
                     "resumed training after the reset diverged");
         }
     }
@@ -54,24 +55,24 @@ class ResetReferenceTest {
     @Test
     void fullFineTuningCopiesTheCurrentWeights(@TempDir Path tmp) {
         try (DjlPolicyModel p = Fixtures.policy("llama", 1e-2, null)) {
-            float[] initial = p.logits(INPUT, ScoringMode.POLICY);
+            float[] initial = logits(p, INPUT, ScoringMode.POLICY);
             train(p, 2);
-            float[] trained = p.logits(INPUT, ScoringMode.POLICY);
-            assertArrayEquals(initial, p.logits(INPUT, ScoringMode.REFERENCE), "before the reset: the initial model");
+            float[] trained = logits(p, INPUT, ScoringMode.POLICY);
+            assertArrayEquals(initial, logits(p, INPUT, ScoringMode.REFERENCE), "before the reset: the initial model");
 
             p.resetReference();
-            assertArrayEquals(trained, p.logits(INPUT, ScoringMode.REFERENCE));
+            assertArrayEquals(trained, logits(p, INPUT, ScoringMode.REFERENCE));
             train(p, 2);
-            assertTrue(maxDiff(trained, p.logits(INPUT, ScoringMode.POLICY)) > 1e-4, "training stopped");
-            assertArrayEquals(trained, p.logits(INPUT, ScoringMode.REFERENCE), "the reference moved with training");
+            assertTrue(maxDiff(trained, logits(p, INPUT, ScoringMode.POLICY)) > 1e-4, "training stopped");
+            assertArrayEquals(trained, logits(p, INPUT, ScoringMode.REFERENCE), "the reference moved with training");
             p.saveTrainingState(tmp.resolve("state"));
         }
         try (DjlPolicyModel fresh = Fixtures.policy("llama", 1e-2, null)) {
             fresh.loadTrainingState(tmp.resolve("state"));
-            float[] ref = fresh.logits(INPUT, ScoringMode.REFERENCE);
+            float[] ref = logits(fresh, INPUT, ScoringMode.REFERENCE);
             try (DjlPolicyModel again = Fixtures.policy("llama", 1e-2, null)) {
                 train(again, 2);
-                assertArrayEquals(again.logits(INPUT, ScoringMode.POLICY), ref, "saved reference is not the snapshot");
+                assertArrayEquals(logits(again, INPUT, ScoringMode.POLICY), ref, "saved reference is not the snapshot");
             }
         }
     }

@@ -1,6 +1,8 @@
 package org.prefopt.backends.djl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.inject.Guice;
@@ -9,11 +11,13 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.prefopt.api.config.OptionProblems;
 import org.prefopt.api.model.Backend;
+import org.prefopt.api.model.BackendInfo;
 import org.prefopt.api.model.CompletionGroup;
 import org.prefopt.api.model.GenerationRequest;
 import org.prefopt.api.model.LossGradients;
@@ -23,8 +27,8 @@ import org.prefopt.api.model.TokenSequence;
 import org.prefopt.api.plugin.ComponentFactory;
 import org.prefopt.api.plugin.Plugin;
 import org.prefopt.api.plugin.Slot;
-import org.prefopt.backends.djl.policy.HfPolicyFactory;
-import org.prefopt.backends.djl.policy.TinyPolicyFactory;
+import org.prefopt.backends.BackendsPlugin;
+import org.prefopt.backends.djl.policy.Policies;
 
 class TinyPolicyPluginTest {
 
@@ -61,12 +65,12 @@ class TinyPolicyPluginTest {
                 + "betas = [0.9], lora { enabled = true, target-modules = [qq_proj] }")
                 .withFallback(defaults(Slot.POLICY, "tiny"));
         List<String> problems = new ArrayList<>();
-        new TinyPolicyFactory().validate(bad, problems(problems));
+        BackendsPlugin.TINY.validate(bad, problems(problems));
         String all = String.join("\n", problems);
         assertTrue(all.contains("preset") && all.contains("total-steps") && all.contains("betas")
                 && all.contains("qq_proj"), all);
         List<String> hf = new ArrayList<>();
-        new HfPolicyFactory().validate(ConfigFactory.parseString("path = /nonexistent/dir")
+        BackendsPlugin.HF.validate(ConfigFactory.parseString("path = /nonexistent/dir")
                 .withFallback(defaults(Slot.POLICY, "hf")), problems(hf));
         assertTrue(hf.toString().contains("not a directory"), hf.toString());
     }
@@ -80,8 +84,8 @@ class TinyPolicyPluginTest {
     void tinyPresetRunsAGrpoSizedStep() {
         Config backendOptions = defaults(Slot.BACKEND, "djl-pytorch");
         Config policyOptions = ConfigFactory.parseString("seed = 3").withFallback(defaults(Slot.POLICY, "tiny"));
-        Injector injector = Guice.createInjector(new DjlPytorchBackendFactory().module(backendOptions),
-                new TinyPolicyFactory().module(policyOptions));
+        Injector injector = Guice.createInjector(BackendsPlugin.DJL_PYTORCH.module(backendOptions),
+                BackendsPlugin.TINY.module(policyOptions));
         try (PolicyModel policy = injector.getInstance(PolicyModel.class)) {
             assertTrue(injector.getInstance(Backend.class) instanceof DjlBackend);
             assertTrue(policy.tokenizer().hasChatTemplate());
@@ -116,5 +120,49 @@ class TinyPolicyPluginTest {
                     (t1 - t0) / 1e9, (t2 - t1) / 1e9, batch.stream().mapToInt(b -> b.completionTokens().length).sum(),
                     policy.info());
         }
+    }
+
+    /** A policy asks the backend for DJL compute; a backend that cannot provide it gets a message naming the fix. */
+    @Test
+    void aPolicyGetsItsComputeContextFromTheBackend() {
+        Backend onnx = new Backend() {
+            @Override
+            public BackendInfo info() {
+                return new BackendInfo("onnxruntime", "1.20", "cpu", "float32", 1);
+            }
+
+            @Override
+            public void seed(long seed) {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        var e = assertThrows(IllegalArgumentException.class, () -> Policies.compute(onnx, "tiny"));
+        assertEquals("policy type 'tiny' trains on the djl-pytorch backend; the run selected backend engine "
+                + "'onnxruntime'. Set backend.type = djl-pytorch", e.getMessage());
+        // a backend of another class (e.g. a third party's) can offer DJL compute through unwrap
+        Backend offering = new Backend() {
+            @Override
+            public BackendInfo info() {
+                return Fixtures.backend().info();
+            }
+
+            @Override
+            public void seed(long seed) {
+            }
+
+            @Override
+            public <T> Optional<T> unwrap(Class<T> type) {
+                return type == DjlCompute.class ? Optional.of(type.cast(Fixtures.backend())) : Optional.empty();
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        assertSame(Fixtures.backend(), Policies.compute(offering, "hf"));
+        assertSame(Fixtures.backend(), Policies.compute(Fixtures.backend(), "hf"));
     }
 }

@@ -17,7 +17,7 @@ import org.prefopt.api.model.GenerationRequest;
 import org.prefopt.api.model.SamplingParams;
 import org.prefopt.api.model.StopReason;
 import org.prefopt.api.model.TextTokenizer;
-import org.prefopt.backends.djl.lora.LoraAdapters;
+import org.prefopt.backends.djl.model.ProjectionAdapters;
 import org.prefopt.backends.djl.model.Batch;
 import org.prefopt.backends.djl.model.Decoder;
 import org.prefopt.backends.djl.model.KvCache;
@@ -37,7 +37,7 @@ public final class Generator {
         this.root = root;
     }
 
-    public List<CompletionGroup> generate(Map<String, NDArray> w, LoraAdapters lora, TextTokenizer tokenizer,
+    public List<CompletionGroup> generate(Map<String, NDArray> w, ProjectionAdapters lora, TextTokenizer tokenizer,
                                           List<GenerationRequest> requests, SamplingParams params) {
         if (requests.isEmpty()) {
             return List.of();

@@ -13,14 +13,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.prefopt.api.io.AtomicFiles;
 import org.prefopt.backends.djl.model.ModelConfig;
 import org.prefopt.backends.djl.model.NdTensors;
+import org.prefopt.backends.djl.model.ProjectionAdapters;
 import org.prefopt.backends.safetensors.SafetensorsFile;
 import org.prefopt.backends.safetensors.SafetensorsWriter;
 import org.prefopt.backends.safetensors.TensorData;
@@ -30,7 +31,7 @@ import org.prefopt.backends.safetensors.TensorData;
  * float32 whatever the base dtype (they are the trainable part); A starts like PEFT's default (Kaiming-uniform)
  * and B at zero, so a fresh adapter leaves the model unchanged.
  */
-public final class LoraAdapters {
+public final class LoraAdapters implements ProjectionAdapters {
 
     public static final String PEFT_WEIGHTS = "adapter_model.safetensors";
     public static final String PEFT_CONFIG = "adapter_config.json";
@@ -101,6 +102,7 @@ public final class LoraAdapters {
         return settings;
     }
 
+    @Override
     public boolean covers(String module) {
         return adapters.containsKey(module);
     }
@@ -115,6 +117,7 @@ public final class LoraAdapters {
     }
 
     /** The adapter's contribution for input {@code x} (any float dtype), in x's dtype. */
+    @Override
     public NDArray delta(String module, NDArray x, boolean training) {
         NDArray[] ab = adapters.get(module);
         NDArray in = x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
@@ -189,10 +192,8 @@ public final class LoraAdapters {
             c.put("base_model_name_or_path", baseModel);
             var tm = c.putArray("target_modules");
             settings.targetModules().forEach(tm::add);
-            Path tmp = Files.createTempFile(dir, ".adapter_config", ".tmp");
-            Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(c));
-            Files.move(tmp, dir.resolve(PEFT_CONFIG), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
+            String json = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(c);
+            AtomicFiles.writeFile(dir.resolve(PEFT_CONFIG), tmp -> Files.writeString(tmp, json));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write adapter to " + dir + ": " + e.getMessage(), e);
         }
@@ -223,18 +224,8 @@ public final class LoraAdapters {
                 if (!f.tensors().containsKey(e.getKey())) {
                     throw new IllegalArgumentException(file + ": missing adapter tensor '" + e.getKey() + "'");
                 }
-                copyInto(e.getValue(), f.read(e.getKey()), file + ": '" + e.getKey() + "'");
+                NdTensors.copyInto(e.getValue(), f.read(e.getKey()), file + ": '" + e.getKey() + "'");
             }
-        }
-    }
-
-    static void copyInto(NDArray target, TensorData t, String where) {
-        if (!new Shape(t.shape()).equals(target.getShape())) {
-            throw new IllegalArgumentException(where + " has shape " + new Shape(t.shape()) + ", expected "
-                    + target.getShape());
-        }
-        try (NDManager tmp = target.getManager().newSubManager()) {
-            NdTensors.copyInto(target, NdTensors.toNd(tmp, t, target.getDataType()));
         }
     }
 }

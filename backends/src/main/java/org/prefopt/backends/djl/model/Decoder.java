@@ -9,7 +9,6 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import java.util.List;
 import java.util.Map;
-import org.prefopt.backends.djl.lora.LoraAdapters;
 
 /**
  * The Llama/Qwen2 decoder forward pass on NDArrays, following Hugging Face's {@code modeling_llama} /
@@ -67,7 +66,7 @@ public final class Decoder {
      * @param training enables LoRA dropout
      * @param cache    when not null, keys/values of this call are appended and attention covers cache + new
      */
-    public NDArray forward(Map<String, NDArray> w, LoraAdapters lora, boolean training, Batch batch, KvCache cache) {
+    public NDArray forward(Map<String, NDArray> w, ProjectionAdapters lora, boolean training, Batch batch, KvCache cache) {
         NDArray x = embed(w, batch);
         Rotary rotary = rotary(batch);
         for (int l = 0; l < cfg.numLayers(); l++) {
@@ -85,7 +84,7 @@ public final class Decoder {
      *                    {@code manager} (gradient checkpointing re-runs the layers from them); when null each
      *                    input is released once its layer is done
      */
-    public NDArray forwardReleasing(Map<String, NDArray> w, LoraAdapters lora, boolean training, Batch batch,
+    public NDArray forwardReleasing(Map<String, NDArray> w, ProjectionAdapters lora, boolean training, Batch batch,
                                     NDManager manager, List<NDArray> layerInputs) {
         Rotary rotary = rotary(batch);
         NDArray x = embed(w, batch);
@@ -126,7 +125,7 @@ public final class Decoder {
      * Decoder layer {@code l} (attention and MLP blocks with their residuals) applied to {@code x}. Its results
      * belong to {@code x}'s manager.
      */
-    public NDArray layer(int l, Map<String, NDArray> w, LoraAdapters lora, boolean training, NDArray x,
+    public NDArray layer(int l, Map<String, NDArray> w, ProjectionAdapters lora, boolean training, NDArray x,
                          Rotary rotary, NDArray mask, KvCache cache) {
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
@@ -193,7 +192,7 @@ public final class Decoder {
         return normed.mul(weight);
     }
 
-    private static NDArray proj(Map<String, NDArray> w, LoraAdapters lora, boolean training, NDArray x,
+    private static NDArray proj(Map<String, NDArray> w, ProjectionAdapters lora, boolean training, NDArray x,
                                 String module) {
         NDArray weight = w.get(module + ".weight");
         if (weight == null) {

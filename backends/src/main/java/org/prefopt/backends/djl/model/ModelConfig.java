@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.prefopt.api.io.AtomicFiles;
 
 /**
  * The architecture hyper-parameters of a Llama/Qwen2-family decoder, read from a Hugging Face
@@ -123,14 +124,13 @@ public record ModelConfig(String architecture, int vocabSize, int hiddenSize, in
     }
 
     public void write(Path configJson, String torchDtype) {
+        String json;
         try {
-            Path tmp = Files.createTempFile(configJson.toAbsolutePath().getParent(), ".config", ".tmp");
-            Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(toJson(torchDtype)));
-            Files.move(tmp, configJson, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            json = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(toJson(torchDtype));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot write " + configJson, e);
         }
+        AtomicFiles.writeFile(configJson, tmp -> Files.writeString(tmp, json));
     }
 
     /** Number of parameters, counting a tied head once. */

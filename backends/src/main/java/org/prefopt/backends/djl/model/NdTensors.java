@@ -6,6 +6,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.prefopt.backends.safetensors.TensorData;
 import org.prefopt.backends.safetensors.TensorDType;
 
@@ -100,6 +102,22 @@ public final class NdTensors {
     }
 
     /**
+     * Copies a tensor read from a file into the existing storage of {@code target} (see
+     * {@link #copyInto(NDArray, NDArray)}), after checking its shape.
+     *
+     * @param where names the tensor in the error, e.g. {@code "<file>: tensor 'name'"}
+     */
+    public static void copyInto(NDArray target, TensorData source, String where) {
+        if (!new Shape(source.shape()).equals(target.getShape())) {
+            throw new IllegalArgumentException(where + " has shape " + new Shape(source.shape()) + ", expected "
+                    + target.getShape());
+        }
+        try (NDManager tmp = target.getManager().newSubManager()) {
+            copyInto(target, toNd(tmp, source, target.getDataType()));
+        }
+    }
+
+    /**
      * bfloat16 is the upper half of a float32, so widening is exact. Done here because DJL 0.36's PyTorch JNI
      * cannot create bfloat16 tensors (its dtype switch lacks BF16 and aborts the JVM).
      */
@@ -123,5 +141,12 @@ public final class NdTensors {
         } finally {
             cpu.close();
         }
+    }
+
+    /** {@link #fromNd(NDArray, DataType)} of every array, each stored in its own dtype, in the map's order. */
+    public static Map<String, TensorData> fromNd(Map<String, NDArray> arrays) {
+        Map<String, TensorData> out = new LinkedHashMap<>();
+        arrays.forEach((k, v) -> out.put(k, fromNd(v, v.getDataType())));
+        return out;
     }
 }

@@ -1,17 +1,35 @@
 package org.prefopt.backends.djl.policy;
 
 import com.typesafe.config.Config;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.prefopt.api.config.OptionProblems;
 import org.prefopt.backends.djl.lora.LoraSettings;
 
-/** Range and combination checks of the options common to the policies. */
-final class PolicyOptions {
+/** Range and combination checks of the policies' options. */
+public final class PolicyOptions {
 
     private PolicyOptions() {
     }
 
-    static void validate(Config o, OptionProblems p) {
+    /** {@code policy { type = hf }}: the checkpoint directory, then the common options. */
+    public static void validateHf(Config options, OptionProblems problems) {
+        if (options.hasPath("path") && !Files.isDirectory(Path.of(options.getString("path")))) {
+            problems.add(options, "path", "is not a directory: " + options.getString("path")
+                    + " (expected a Hugging Face checkpoint with config.json and model.safetensors)");
+        }
+        validate(options, problems);
+    }
+
+    /** {@code policy { type = tiny }}: the preset, then the common options. */
+    public static void validateTiny(Config options, OptionProblems problems) {
+        problems.requireOneOf(options, "preset", Presets.NAMES);
+        validate(options, problems);
+    }
+
+    /** The options common to the policies. */
+    private static void validate(Config o, OptionProblems p) {
         p.requireRange(o, "learning-rate", 0.0, 10.0);
         p.requireRange(o, "weight-decay", 0.0, 10.0);
         p.requireRange(o, "eps", 0.0, 1.0);
@@ -44,7 +62,7 @@ final class PolicyOptions {
                 p.add(o, "lora.target-modules", "must name at least one projection");
             }
             String a = o.getString("lora.adapter");
-            if (!a.isBlank() && !java.nio.file.Files.isRegularFile(java.nio.file.Path.of(a, "adapter_config.json"))) {
+            if (!a.isBlank() && !Files.isRegularFile(Path.of(a, "adapter_config.json"))) {
                 p.add(o, "lora.adapter", "no adapter_config.json in " + a);
             }
         }

@@ -17,7 +17,7 @@ import org.prefopt.api.model.PolicyModel.AccumulationResult;
 import org.prefopt.api.model.SequenceScores;
 import org.prefopt.api.model.TokenLoss;
 import org.prefopt.api.model.TokenSequence;
-import org.prefopt.backends.djl.lora.LoraAdapters;
+import org.prefopt.backends.djl.model.ProjectionAdapters;
 import org.prefopt.backends.djl.model.Batch;
 import org.prefopt.backends.djl.model.Decoder;
 
@@ -103,7 +103,7 @@ public final class SequenceScorer {
     }
 
     /** Scores without gradients. */
-    public List<SequenceScores> score(Map<String, NDArray> w, LoraAdapters lora, List<TokenSequence> seqs,
+    public List<SequenceScores> score(Map<String, NDArray> w, ProjectionAdapters lora, List<TokenSequence> seqs,
                                       boolean withEntropy) {
         if (seqs.isEmpty()) {
             return List.of();
@@ -207,7 +207,7 @@ public final class SequenceScorer {
      *
      * @param headTrainable whether the output projection is a trainable array (full fine-tuning)
      */
-    public AccumulationResult accumulate(Map<String, NDArray> w, LoraAdapters lora, List<TokenSequence> seqs,
+    public AccumulationResult accumulate(Map<String, NDArray> w, ProjectionAdapters lora, List<TokenSequence> seqs,
                                          TokenLoss loss, boolean withEntropy, boolean headTrainable) {
         if (seqs.isEmpty()) {
             throw new IllegalArgumentException("accumulateGradients needs at least one sequence");

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import org.prefopt.backends.djl.lora.LoraAdapters;
+import org.prefopt.backends.djl.model.ProjectionAdapters;
 import org.prefopt.backends.djl.model.Batch;
 import org.prefopt.backends.djl.model.Decoder;
 
@@ -21,7 +21,7 @@ import org.prefopt.backends.djl.model.Decoder;
  * in Hugging Face's {@code gradient_checkpointing}: the forward pass runs without a graph and keeps only each
  * layer's input, and the backward pass re-runs one layer at a time with a graph, from the last layer down, so
  * at most one layer's activations are held at once, for about one more forward pass of compute. LoRA dropout
- * draws the same masks in both passes because its seed is keyed by module ({@link LoraAdapters#seedDropout}).
+ * draws the same masks in both passes because its seed is keyed by module ({@link org.prefopt.backends.djl.lora.LoraAdapters#seedDropout}).
  */
 public abstract sealed class TrunkPass permits TrunkPass.Kept, TrunkPass.Recomputed {
 
@@ -30,14 +30,14 @@ public abstract sealed class TrunkPass permits TrunkPass.Kept, TrunkPass.Recompu
      *
      * @param select picks the hidden states the loss depends on, e.g. the positions that predict completions
      */
-    static TrunkPass kept(Decoder decoder, Map<String, NDArray> w, LoraAdapters lora, Batch batch,
+    static TrunkPass kept(Decoder decoder, Map<String, NDArray> w, ProjectionAdapters lora, Batch batch,
                           UnaryOperator<NDArray> select) {
         JniUtils.setGradMode(true);
         return new Kept(select.apply(decoder.forward(w, lora, true, batch, null)));
     }
 
     /** Runs the forward pass without a graph, keeping each layer's input in {@code manager}. */
-    static TrunkPass recomputed(Decoder decoder, Map<String, NDArray> w, LoraAdapters lora, Batch batch,
+    static TrunkPass recomputed(Decoder decoder, Map<String, NDArray> w, ProjectionAdapters lora, Batch batch,
                                 NDManager manager, UnaryOperator<NDArray> select) {
         JniUtils.setGradMode(false);
         List<NDArray> inputs = new ArrayList<>();
@@ -92,13 +92,13 @@ public abstract sealed class TrunkPass permits TrunkPass.Kept, TrunkPass.Recompu
     static final class Recomputed extends TrunkPass {
         private final Decoder decoder;
         private final Map<String, NDArray> w;
-        private final LoraAdapters lora;
+        private final ProjectionAdapters lora;
         private final Batch batch;
         private final NDManager manager;
         private final UnaryOperator<NDArray> select;
         private final List<NDArray> inputs;
 
-        private Recomputed(Decoder decoder, Map<String, NDArray> w, LoraAdapters lora, Batch batch,
+        private Recomputed(Decoder decoder, Map<String, NDArray> w, ProjectionAdapters lora, Batch batch,
                            NDManager manager, UnaryOperator<NDArray> select, List<NDArray> inputs,
                            NDArray output) {
             super(output);

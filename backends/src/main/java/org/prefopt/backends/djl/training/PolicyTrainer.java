@@ -1,0 +1,82 @@
+package org.prefopt.backends.djl.training;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.util.List;
+import org.prefopt.api.model.OptimizerStepResult;
+import org.prefopt.api.model.PolicyModel.AccumulationResult;
+import org.prefopt.api.model.TokenLoss;
+import org.prefopt.api.model.TokenSequence;
+import org.prefopt.backends.djl.DjlCompute;
+import org.prefopt.backends.djl.weights.PolicyWeights;
+
+/**
+ * Trains a policy's weights: accumulates gradients over micro-batches, then one AdamW step. Owns the optimizer and
+ * the dropout seeds, which derive from (seed, step, call) so that a resumed run draws the same masks.
+ */
+public final class PolicyTrainer {
+
+    private final DjlCompute compute;
+    private final PolicyWeights weights;
+    private final SequenceScorer scorer;
+    private final AdamW optimizer;
+    private final long seed;
+    private long accumulateCalls;
+
+    public PolicyTrainer(DjlCompute compute, PolicyWeights weights, SequenceScorer scorer, OptimizerSettings settings,
+                         long seed, NDManager manager) {
+        this.compute = compute;
+        this.weights = weights;
+        this.scorer = scorer;
+        this.seed = seed;
+        this.optimizer = new AdamW(settings, weights.trainable(), manager);
+    }
+
+    /** The optimizer, whose moments and counters the training state saves and restores. */
+    public AdamW optimizer() {
+        return optimizer;
+    }
+
+    /** Optimizer steps taken so far (skipped ones included). */
+    public long stepCount() {
+        return optimizer.stepCount();
+    }
+
+    public AccumulationResult accumulate(List<TokenSequence> batch, TokenLoss loss, boolean withEntropy) {
+        if (compute.dtype() != DataType.FLOAT32) {
+            // DJL 0.36 casts dtypes under a NoGradGuard, so a float16 graph with float32 norms/softmax/adapters
+            // would silently lose gradients; refuse instead
+            throw new IllegalStateException("training needs backend dtype float32 (got " + compute.info().dtype()
+                    + "); float16 serves generation and scoring only");
+        }
+        // dropout masks derive from (seed, step, call) so resumed runs match
+        long callSeed = seed * 1_000_003L + optimizer.stepCount() * 10_007L + accumulateCalls++;
+        if (weights.lora() != null) {
+            weights.lora().seedDropout(callSeed);
+        }
+        boolean headTrainable = weights.lora() == null;
+        return scorer.accumulate(weights.base(), weights.lora(), batch, loss, withEntropy, headTrainable);
+    }
+
+    public OptimizerStepResult step() {
+        weights.keepReferenceBeforeUpdate();
+        accumulateCalls = 0;
+        return optimizer.step();
+    }
+
+    public void overrideLearningRate(double learningRate) {
+        optimizer.overrideLearningRate(learningRate);
+    }
+
+    /** After the reference moved under LoRA: the adapters start over, so do their moments. */
+    public void resetMoments() {
+        optimizer.resetMoments();
+    }
+
+    /** Continues from a saved state: its step counters, no gradients, the first call of a step next. */
+    public void restore(long stepCount, long skippedCount) {
+        optimizer.restore(stepCount, skippedCount);
+        optimizer.zeroGradients();
+        accumulateCalls = 0;
+    }
+}
