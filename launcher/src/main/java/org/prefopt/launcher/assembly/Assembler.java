@@ -12,7 +12,9 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import org.prefopt.api.plugin.Slot;
 import org.prefopt.launcher.config.Overrides;
@@ -35,6 +37,11 @@ public final class Assembler {
      *              (every injected type is bound) without creating anything, for {@code prefopt validate}
      */
     public static RunAssembly assemble(ResolvedRun run, Stage stage) {
+        return assemble(run, stage, "the run");
+    }
+
+    /** @param what what is being assembled, for the error message: "the run", "the model", ... */
+    public static RunAssembly assemble(ResolvedRun run, Stage stage, String what) {
         Map<Slot<?>, String> topLevel = new LinkedHashMap<>();
         for (ResolvedComponent c : run.components()) {
             if (!c.slot().multiple() && c.path().equals(c.slot().key())) {
@@ -54,15 +61,21 @@ public final class Assembler {
             return new RunAssembly(run, injector, stage);
         } catch (CreationException e) {
             List<String> messages = new ArrayList<>();
+            Set<String> causes = new HashSet<>();
             boolean configuration = true;
             for (Message m : e.getErrorMessages()) {
-                messages.add(m.getMessage());
                 Throwable cause = m.getCause();
+                // one failure reaches Guice through every key bound to it (the component and its exposed name):
+                // report it once
+                if (!causes.add(cause == null ? m.getMessage() : String.valueOf(cause))) {
+                    continue;
+                }
+                messages.add(m.getMessage());
                 if (cause != null && !(cause instanceof ConfigException) && !(cause instanceof IllegalArgumentException)) {
                     configuration = false;
                 }
             }
-            throw new AssemblyException(messages, configuration, e);
+            throw new AssemblyException(what, messages, configuration, e);
         }
     }
 
@@ -89,7 +102,7 @@ public final class Assembler {
         Object value = slot.multiple() ? List.of(sectionConfig.root()) : sectionConfig.root();
         com.typesafe.config.Config raw = ConfigValueFactory.fromMap(Map.of(slot.key(), value), "command line").toConfig();
         ResolvedRun run = new RunConfigResolver(registry).resolve(raw, slot.key() + "-" + type);
-        RunAssembly assembly = assemble(run, Stage.PRODUCTION);
+        RunAssembly assembly = assemble(run, Stage.PRODUCTION, slot.key() + " '" + type + "'");
         String path = slot.multiple() ? slot.key() + ".0" : slot.key();
         return new Standalone<>(assembly, assembly.component(slot, path));
     }

@@ -12,8 +12,8 @@ public final class AssemblyException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final boolean configurationError;
 
-    public AssemblyException(List<String> messages, boolean configurationError, Throwable cause) {
-        super("Cannot assemble the run (" + messages.size() + (messages.size() == 1 ? " problem" : " problems") + "):\n  "
+    public AssemblyException(String what, List<String> messages, boolean configurationError, Throwable cause) {
+        super("Cannot assemble " + what + " (" + messages.size() + (messages.size() == 1 ? " problem" : " problems") + "):\n  "
                 + String.join("\n  ", messages.stream().map(m -> m.replace("\n", "\n    ")).toList()), cause);
         this.configurationError = configurationError;
     }

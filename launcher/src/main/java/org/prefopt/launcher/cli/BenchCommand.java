@@ -105,7 +105,7 @@ final class BenchCommand implements Callable<Integer> {
             long params = policy.info().parameters();
             Random rnd = new Random(0);
             // NaN where the backend offers no matmul measurement: the fractions below are then NaN too
-            double matmul = backend instanceof MatmulBenchmark m ? m.measureMatmulFlops(1024, 10) : Double.NaN;
+            double matmul = backend.unwrap(MatmulBenchmark.class).map(m -> m.measureMatmulFlops(1024, 10)).orElse(Double.NaN);
 
             List<GenerationRequest> requests = new ArrayList<>();
             for (int i = 0; i < batch; i++) {

@@ -51,6 +51,7 @@ final class PolicyArgs {
         Map<String, Object> backend = Map.of("type", "djl-pytorch", "device", device, "threads", threads);
         Config raw = ConfigFactory.parseMap(Map.of("backend", backend, "policy", policy),
                 "prefopt " + command + " command line");
-        return Assembler.assemble(new RunConfigResolver(root.registry()).resolve(raw, command), Stage.PRODUCTION);
+        return Assembler.assemble(new RunConfigResolver(root.registry()).resolve(raw, command), Stage.PRODUCTION,
+                "the model");
     }
 }

@@ -41,6 +41,16 @@ class CommandLineIT {
                 r.output());
     }
 
+    /** Issue #20: a model problem is reported once, as the model's (not "the run's"). */
+    @Test
+    void aDirectoryThatIsNoModelIsOneClearProblem() throws Exception {
+        Path model = Files.createDirectories(dir.resolve("not-a-model"));
+        Distribution.Result r = Distribution.run(dir, 120, "generate", "--model", model.toString(), "--prompt", "1+1=");
+        assertEquals(2, r.exitCode(), r.output());
+        assertTrue(r.output().contains("Cannot assemble the model (1 problem)"), r.output());
+        assertTrue(!r.output().contains("the run"), r.output());
+    }
+
     @Test
     void theExampleConfigsValidate() throws Exception {
         try (var files = Files.list(Distribution.example("tiny"))) {

@@ -1,7 +1,9 @@
 package org.prefopt.backends.djl.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -22,27 +24,42 @@ public record Batch(NDArray ids, NDArray positions, NDArray mask, int[] lengths,
         for (int[] s : sequences) {
             len = Math.max(len, s.length);
         }
+        if ((long) b * len > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a batch of " + b + " sequences of up to " + len + " tokens is too"
+                    + " large to build; use smaller batches or shorter sequences");
+        }
         long[] ids = new long[b * len];
         float[] pos = new float[b * len];
-        float[] mask = new float[b * len * len];
+        long[] pads = new long[b];
         int[] lengths = new int[b];
         for (int r = 0; r < b; r++) {
             int[] s = sequences[r];
             int pad = len - s.length;
+            pads[r] = pad;
             lengths[r] = s.length;
             for (int i = 0; i < s.length; i++) {
                 ids[r * len + pad + i] = s[i];
                 pos[r * len + pad + i] = i;
             }
-            for (int q = 0; q < len; q++) {
-                for (int k = 0; k < len; k++) {
-                    boolean allowed = k <= q && k >= pad;
-                    mask[(r * len + q) * len + k] = allowed ? 0f : MASKED;
-                }
-            }
         }
         return new Batch(NdTensors.owned(m.create(ids, new Shape(b, len))), NdTensors.owned(m.create(pos, new Shape(b, len))),
-                NdTensors.owned(m.create(mask, new Shape(b, 1, 1, len, len))), lengths, len);
+                mask(m, pads, len), lengths, len);
+    }
+
+    /**
+     * The (batch, 1, 1, len, len) additive mask, built by the engine (a (batch x len x len) Java array overflowed and
+     * filled the heap for long prompts): 0 where key k may be seen from query q (k <= q, and k is not padding of the
+     * row), {@link #MASKED} elsewhere. The temporaries belong to {@code m}.
+     */
+    private static NDArray mask(NDManager m, long[] pads, int len) {
+        int b = pads.length;
+        NDArray keys = m.arange(0, len, 1, DataType.INT64);
+        NDArray causal = keys.reshape(1, 1, len).lte(keys.reshape(1, len, 1));
+        NDArray real = keys.reshape(1, 1, len).gte(NdTensors.owned(m.create(pads, new Shape(b, 1, 1))));
+        NDArray allowed = causal.logicalAnd(real);
+        Shape shape = new Shape(b, len, len);
+        return NDArrays.where(allowed, m.zeros(shape, DataType.FLOAT32), m.full(shape, MASKED))
+                .reshape(b, 1, 1, len, len);
     }
 
     /**

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -17,12 +18,14 @@ import org.prefopt.api.io.AtomicFiles;
  * or a RoPE scaling scheme this decoder does not implement is rejected instead of silently computing something
  * else.
  *
- * @param ropeScaling Llama 3.1-style RoPE scaling, or null for plain RoPE
+ * @param ropeScaling  Llama 3.1-style RoPE scaling, or null for plain RoPE
+ * @param maxPositions {@code max_position_embeddings}: the longest sequence (prompt + completion) the model was
+ *                     made for; 0 when the checkpoint does not say (e.g. the random presets)
  */
 public record ModelConfig(String architecture, int vocabSize, int hiddenSize, int intermediateSize, int numLayers,
                           int numHeads, int numKvHeads, int headDim, double ropeTheta, double rmsNormEps,
                           boolean tieWordEmbeddings, boolean attentionBias, Set<Integer> eosTokenIds,
-                          RopeScaling ropeScaling) {
+                          RopeScaling ropeScaling, int maxPositions) {
 
     public static final String LLAMA = "LlamaForCausalLM";
     public static final String QWEN2 = "Qwen2ForCausalLM";
@@ -31,7 +34,8 @@ public record ModelConfig(String architecture, int vocabSize, int hiddenSize, in
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public ModelConfig {
-        eosTokenIds = Set.copyOf(eosTokenIds);
+        // insertion order, not Set.copyOf's per-JVM order: exported config.json files stay the same from run to run
+        eosTokenIds = Collections.unmodifiableSet(new LinkedHashSet<>(eosTokenIds));
         if (numHeads % numKvHeads != 0) {
             throw new IllegalArgumentException("num_attention_heads (" + numHeads
                     + ") must be a multiple of num_key_value_heads (" + numKvHeads + ")");
@@ -43,6 +47,11 @@ public record ModelConfig(String architecture, int vocabSize, int hiddenSize, in
     }
 
     public static ModelConfig read(Path configJson) {
+        if (!Files.isRegularFile(configJson)) {
+            throw new IllegalArgumentException("no " + configJson.getFileName() + " in " + configJson.toAbsolutePath()
+                    .getParent() + ": a Hugging Face checkpoint directory holds config.json, model.safetensors (or"
+                    + " model.safetensors.index.json with its shards) and the tokenizer files");
+        }
         JsonNode root;
         try {
             root = JSON.readTree(Files.readString(configJson));
@@ -81,7 +90,7 @@ public record ModelConfig(String architecture, int vocabSize, int hiddenSize, in
                 requireInt(root, "intermediate_size", where), requireInt(root, "num_hidden_layers", where),
                 heads, kvHeads, headDim, root.path("rope_theta").asDouble(10000.0),
                 root.path("rms_norm_eps").asDouble(1e-6), root.path("tie_word_embeddings").asBoolean(false),
-                bias, eos, scaling);
+                bias, eos, scaling, root.path("max_position_embeddings").asInt(0));
     }
 
     private static int requireInt(JsonNode root, String key, String where) {
@@ -108,7 +117,7 @@ public record ModelConfig(String architecture, int vocabSize, int hiddenSize, in
         o.put("rms_norm_eps", rmsNormEps);
         o.put("tie_word_embeddings", tieWordEmbeddings);
         o.put("hidden_act", "silu");
-        o.put("max_position_embeddings", 32768);
+        o.put("max_position_embeddings", maxPositions > 0 ? maxPositions : 32768);
         if (architecture.equals(LLAMA)) {
             o.put("attention_bias", attentionBias);
         }

@@ -63,13 +63,29 @@ public final class ModelWeights {
                     throw new SafetensorsFormatException(dir + ": weight '" + e.getKey() + "' has shape "
                             + new Shape(t.shape()) + " but config.json implies " + new Shape(e.getValue()));
                 }
-                out.put(e.getKey(), NdTensors.toNd(manager, t, dtype));
+                NDArray weight = NdTensors.toNd(manager, t, dtype);
+                out.put(e.getKey(), weight);
+                requireFinite(weight, dir, e.getKey());
             }
         } catch (RuntimeException e) {
             out.values().forEach(NDArray::close);
             throw e;
         }
         return out;
+    }
+
+    /**
+     * A checkpoint with NaN or infinite weights would train and generate NaN without a word; it is refused at load,
+     * naming the tensor. The temporaries are closed here, not left to the model's manager.
+     */
+    private static void requireFinite(NDArray weight, Path dir, String name) {
+        try (NDArray nan = weight.isNaN(); NDArray inf = weight.isInfinite(); NDArray bad = nan.logicalOr(inf);
+             NDArray any = bad.any()) {
+            if (any.getBoolean()) {
+                throw new SafetensorsFormatException(dir + ": weight '" + name + "' holds NaN or infinite values;"
+                        + " the checkpoint is damaged (or was saved after training diverged)");
+            }
+        }
     }
 
     /** Random weights (normal with std 0.02, norms at 1, biases small), reproducible from {@code seed}. */

@@ -47,6 +47,7 @@ public final class DjlPolicyModel implements PolicyModel {
     private final PolicyTrainer trainer;
     private final TrainingState state;
     private final PolicyExport export;
+    private final ModelInputs inputs;
 
     /**
      * @param weights      base weights (owned from now on, allocated under {@code manager})
@@ -71,6 +72,7 @@ public final class DjlPolicyModel implements PolicyModel {
                 manager);
         this.state = new TrainingState(config, settings.seed(), this.weights, trainer);
         this.export = new PolicyExport(name, compute, config, this.weights, tokenizerDir);
+        this.inputs = new ModelInputs(config);
     }
 
     public ModelConfig config() {
@@ -107,18 +109,21 @@ public final class DjlPolicyModel implements PolicyModel {
 
     @Override
     public List<CompletionGroup> generate(List<GenerationRequest> requests, SamplingParams params) {
+        inputs.checkGeneration(requests, params);
         PolicyWeights.View policy = weights.policy();
         return generator.generate(policy.weights(), policy.adapters(), tokenizer, requests, params);
     }
 
     @Override
     public List<SequenceScores> score(List<TokenSequence> sequences, ScoringMode mode, boolean withEntropy) {
+        inputs.checkSequences(sequences);
         PolicyWeights.View view = weightsFor(mode);
         return scorer.score(view.weights(), view.adapters(), sequences, withEntropy);
     }
 
     @Override
     public AccumulationResult accumulateGradients(List<TokenSequence> batch, TokenLoss loss, boolean withEntropy) {
+        inputs.checkSequences(batch);
         return trainer.accumulate(batch, loss, withEntropy);
     }
 

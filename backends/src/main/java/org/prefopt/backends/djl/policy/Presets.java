@@ -20,10 +20,10 @@ public final class Presets {
         return switch (name) {
             // ~0.1M parameters: a GRPO step of 64 completions × 64 tokens in about a second on 2 CPU cores
             case "tiny" -> new ModelConfig(ModelConfig.LLAMA, tokenizerVocab, 64, 176, 2, 4, 2, 16, 10000.0, 1e-5,
-                    true, false, eos, null);
+                    true, false, eos, null, 0);
             // ~25M parameters: the speed benchmark's model
             case "bench-small" -> new ModelConfig(ModelConfig.LLAMA, Math.max(4096, tokenizerVocab), 512, 1408, 8,
-                    8, 2, 64, 10000.0, 1e-5, true, false, eos, null);
+                    8, 2, 64, 10000.0, 1e-5, true, false, eos, null, 0);
             default -> throw new IllegalArgumentException("unknown preset '" + name + "'; choose from " + NAMES);
         };
     }
