@@ -78,7 +78,8 @@ public record DpoOptions(double beta, DpoLossType lossType, double labelSmoothin
             p.add(c, "rpo-alpha", type.equals("orpo")
                     ? "orpo already adds the chosen completions' NLL (its odds-ratio term is weighted by lambda);"
                     + " set rpo-alpha = 0"
-                    : "kto trains on single completions, not pairs, so there is no chosen NLL to add; set rpo-alpha = 0");
+                    : "kto trains on single completions, not pairs, so there is no chosen NLL to add;"
+                    + " set rpo-alpha = 0");
         }
         if (c.hasPath("length-normalize") && c.getBoolean("length-normalize") && type.equals("kto")) {
             p.add(c, "length-normalize", "kto compares summed log-probs with the KL reference point (TRL); set"

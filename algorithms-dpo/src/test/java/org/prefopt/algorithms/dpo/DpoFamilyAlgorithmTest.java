@@ -184,13 +184,15 @@ class DpoFamilyAlgorithmTest {
         }
         List<String> p = problems(Map.of("loss-type", "orpo", "rpo-alpha", 1.0, "label-smoothing", 0.1));
         assertEquals(2, p.size(), p.toString());
-        assertTrue(p.get(0).startsWith("label-smoothing: applies only to loss-type sigmoid, robust or simpo"), p.toString());
+        assertTrue(p.get(0).startsWith("label-smoothing: applies only to loss-type sigmoid, robust or simpo"),
+                p.toString());
         assertTrue(p.get(1).startsWith("rpo-alpha: orpo already adds the chosen completions' NLL"), p.toString());
         p = problems(Map.of("loss-type", "kto", "length-normalize", true, "undesirable-weight", 0));
         assertEquals(2, p.size(), p.toString());
         assertTrue(p.get(0).startsWith("undesirable-weight: must be between"), p.toString());
         assertTrue(p.get(1).startsWith("length-normalize: kto compares summed log-probs"), p.toString());
         p = problems(Map.of("loss-type", "cpo"));
-        assertEquals(List.of("loss-type: must be one of [sigmoid, robust, hinge, ipo, simpo, orpo, kto] (got 'cpo')"), p);
+        assertEquals(List.of("loss-type: must be one of [sigmoid, robust, hinge, ipo, simpo, orpo, kto]"
+                + " (got 'cpo')"), p);
     }
 }

@@ -60,7 +60,8 @@ class PreferenceRecordsTest {
         List<Example> ex = read(p, BadRecordPolicy.SKIP, skipped);
         assertEquals(1, ex.size());
         assertEquals(List.of(1L, 2L, 3L, 4L, 5L), skipped.stream().map(DataIssue::line).toList());
-        assertTrue(skipped.get(0).reason().contains("field 'label' must be true or false (a JSON boolean; got \"yes\")"),
+        assertTrue(skipped.get(0).reason()
+                        .contains("field 'label' must be true or false (a JSON boolean; got \"yes\")"),
                 skipped.get(0).reason());
         assertTrue(skipped.get(1).reason().contains("needs a 'label': true for a desirable completion"),
                 skipped.get(1).reason());
@@ -68,7 +69,8 @@ class PreferenceRecordsTest {
         assertTrue(skipped.get(3).reason().contains("missing field 'completion'"), skipped.get(3).reason());
         assertTrue(skipped.get(4).reason().contains("not both"), skipped.get(4).reason());
 
-        DataFormatException e = assertThrows(DataFormatException.class, () -> read(p, BadRecordPolicy.FAIL, new ArrayList<>()));
+        DataFormatException e = assertThrows(DataFormatException.class,
+                () -> read(p, BadRecordPolicy.FAIL, new ArrayList<>()));
         assertTrue(e.getMessage().contains("bad.jsonl:1") && e.getMessage().contains("'label' must be true or false"),
                 e.getMessage());
     }

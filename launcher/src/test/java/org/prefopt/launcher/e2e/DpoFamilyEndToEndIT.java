@@ -84,8 +84,8 @@ class DpoFamilyEndToEndIT {
         double marginLast = mean(lines.subList(130, 150), "rewards/margins");
         System.out.printf("offline %s: accuracies %.3f -> %.3f, margins %.3f -> %.3f%n", lossType, accFirst, accLast,
                 marginFirst, marginLast);
-        // measured on the shared 2-core machine (first vs last 20 of 150 steps): simpo 0.725 -> 0.938, orpo 0.744 -> 0.863,
-        // kto 0.591 -> 0.744
+        // measured on the shared 2-core machine (first vs last 20 of 150 steps): simpo 0.725 -> 0.938,
+        // orpo 0.744 -> 0.863, kto 0.591 -> 0.744
         assertTrue(accLast > accFirst + 0.1, lossType + ": accuracies did not rise: " + accFirst + " -> " + accLast);
         assertTrue(marginLast > marginFirst, lossType + ": margins did not rise: " + marginFirst + " -> "
                 + marginLast);

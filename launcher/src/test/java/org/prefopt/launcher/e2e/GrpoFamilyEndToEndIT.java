@@ -37,7 +37,8 @@ class GrpoFamilyEndToEndIT {
             checkpoint { every = 400, keep-last = 1 }
             """;
 
-    private static final String WARMUP = "{ name = warmup, steps = 400, algorithm { type = sft, prompts-per-step = 32 } }";
+    private static final String WARMUP =
+            "{ name = warmup, steps = 400, algorithm { type = sft, prompts-per-step = 32 } }";
 
     @TempDir
     Path dir;

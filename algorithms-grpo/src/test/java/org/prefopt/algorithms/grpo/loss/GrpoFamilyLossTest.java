@@ -92,7 +92,7 @@ class GrpoFamilyLossTest {
     /**
      * CISPO, ε_max = 1.3, dapo weights w = 1/3 (three one-token sequences), no KL.
      * <pre>
-     * r = 1.5, A = +1: weight min(1.5, 1.3) = 1.3 -> loss -1.3·lp, gradient -1.3·w  (capped: counts in cispo_clip_ratio)
+     * r = 1.5, A = +1: weight min(1.5, 1.3) = 1.3 -> loss -1.3·lp, gradient -1.3·w  (capped: in cispo_clip_ratio)
      * r = 0.5, A = +1: weight 0.5               -> loss -0.5·lp, gradient -0.5·w  (no lower cap: still trained)
      * r = 2.0, A = -1: weight 1.3               -> loss +1.3·lp, gradient +1.3·w  (capped but A < 0: not counted)
      * </pre>
