@@ -9,7 +9,8 @@ import org.prefopt.api.config.OptionProblems;
 public record DpoOptions(double beta, DpoLossType lossType, double labelSmoothing, boolean lengthNormalize,
                          boolean online, int promptsPerStep, int completionsPerPrompt, int pairsPerPrompt,
                          double minRewardMargin, boolean resampleWhenAllAgree, int maxResampleRounds,
-                         int microBatchSize, int referenceCacheSize, double rpoAlpha) {
+                         int microBatchSize, int referenceCacheSize, double rpoAlpha, double gamma,
+                         double orpoLambda, double desirableWeight, double undesirableWeight) {
 
     public static DpoOptions from(Config c) {
         return new DpoOptions(
@@ -26,7 +27,11 @@ public record DpoOptions(double beta, DpoLossType lossType, double labelSmoothin
                 c.getInt("max-resample-rounds"),
                 c.getInt("micro-batch-size"),
                 c.getInt("reference-cache-size"),
-                c.getDouble("rpo-alpha"));
+                c.getDouble("rpo-alpha"),
+                c.getDouble("gamma"),
+                c.getDouble("lambda"),
+                c.getDouble("desirable-weight"),
+                c.getDouble("undesirable-weight"));
     }
 
     private static boolean parsePairs(String v) {
@@ -47,7 +52,7 @@ public record DpoOptions(double beta, DpoLossType lossType, double labelSmoothin
 
     public static void validate(Config c, OptionProblems p) {
         p.requireRange(c, "beta", 1e-9, 1e6);
-        p.requireOneOf(c, "loss-type", List.of("sigmoid", "robust", "hinge", "ipo"));
+        p.requireOneOf(c, "loss-type", DpoLossType.OPTION_NAMES);
         p.requireRange(c, "label-smoothing", 0.0, 0.499999);
         p.requireOneOf(c, "pairs", List.of("online", "offline"));
         p.requireRange(c, "prompts-per-step", 1, 1_000_000);
@@ -59,10 +64,26 @@ public record DpoOptions(double beta, DpoLossType lossType, double labelSmoothin
         p.requireRange(c, "micro-batch-size", 1, 1_000_000);
         p.requireRange(c, "reference-cache-size", 0, 100_000_000);
         p.requireRange(c, "rpo-alpha", 0.0, 1e6);
-        if (c.hasPath("loss-type") && c.hasPath("label-smoothing") && c.getDouble("label-smoothing") > 0
-                && List.of("hinge", "ipo").contains(c.getString("loss-type"))) {
-            p.add(c, "label-smoothing", "applies only to loss-type sigmoid or robust (got loss-type = "
-                    + c.getString("loss-type") + "); set it to 0");
+        p.requireRange(c, "gamma", 0.0, 1e6);
+        p.requireRange(c, "lambda", 1e-9, 1e6);
+        p.requireRange(c, "desirable-weight", 1e-9, 1e6);
+        p.requireRange(c, "undesirable-weight", 1e-9, 1e6);
+        String type = c.hasPath("loss-type") ? c.getString("loss-type") : "";
+        if (c.hasPath("label-smoothing") && c.getDouble("label-smoothing") > 0
+                && List.of("hinge", "ipo", "orpo", "kto").contains(type)) {
+            p.add(c, "label-smoothing", "applies only to loss-type sigmoid, robust or simpo (got loss-type = "
+                    + type + "); set it to 0");
+        }
+        if (c.hasPath("rpo-alpha") && c.getDouble("rpo-alpha") > 0 && List.of("orpo", "kto").contains(type)) {
+            p.add(c, "rpo-alpha", type.equals("orpo")
+                    ? "orpo already adds the chosen completions' NLL (its odds-ratio term is weighted by lambda);"
+                    + " set rpo-alpha = 0"
+                    : "kto trains on single completions, not pairs, so there is no chosen NLL to add;"
+                    + " set rpo-alpha = 0");
+        }
+        if (c.hasPath("length-normalize") && c.getBoolean("length-normalize") && type.equals("kto")) {
+            p.add(c, "length-normalize", "kto compares summed log-probs with the KL reference point (TRL); set"
+                    + " length-normalize = false (simpo and orpo always use mean log-probs)");
         }
         if (c.hasPath("pairs-per-prompt") && c.hasPath("completions-per-prompt")
                 && c.getInt("pairs-per-prompt") > c.getInt("completions-per-prompt") / 2) {

@@ -11,7 +11,8 @@ public final class DpoPlugin implements Plugin {
 
     /** {@code algorithm { type = dpo }}. */
     public static final ComponentFactory<Algorithm> DPO = ComponentFactory.of(Slot.ALGORITHM, "dpo",
-            "Direct Preference Optimization (sigmoid, robust, hinge, ipo) on offline pairs or online rewarded samples",
+            "Direct Preference Optimization and its family (sigmoid, robust, hinge, ipo, simpo, orpo, kto) on offline"
+                    + " preference data or online rewarded samples",
             options -> new DpoAlgorithm(DpoOptions.from(options)), DpoOptions::validate);
 
     @Override

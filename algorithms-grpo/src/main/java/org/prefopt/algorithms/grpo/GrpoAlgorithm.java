@@ -47,7 +47,8 @@ public final class GrpoAlgorithm implements Algorithm {
     public GrpoAlgorithm(GrpoOptions options) {
         this.options = options;
         this.settings = new GrpoTokenLoss.Settings(options.epsilonLow(), options.epsilonHigh(), options.beta(),
-                options.klEstimator(), options.entropyCoefficient());
+                options.klEstimator(), options.entropyCoefficient(), options.importanceSamplingLevel(),
+                options.lossType(), options.delta(), options.epsilonMax());
     }
 
     /** One completion to train on. */
@@ -80,7 +81,17 @@ public final class GrpoAlgorithm implements Algorithm {
             }
             rewards.add(g.totals());
         }
-        List<double[]> advantages = Advantages.compute(rewards, options.scaleRewards());
+        List<int[]> lossTokens = new ArrayList<>();
+        for (ScoredGroup g : rollouts.kept()) {
+            List<Completion> completions = g.group().completions();
+            int[] counts = new int[completions.size()];
+            for (int j = 0; j < counts.length; j++) {
+                counts[j] = trains(completions.get(j)) ? completions.get(j).length() : 0;
+            }
+            lossTokens.add(counts);
+        }
+        List<double[]> advantages = Advantages.compute(rewards, lossTokens, options.advantage(),
+                options.scaleRewards());
 
         List<Item> items = new ArrayList<>();
         int numSequences = 0;
@@ -93,8 +104,7 @@ public final class GrpoAlgorithm implements Algorithm {
                 Completion c = completions.get(j);
                 numSequences++;
                 longest = Math.max(longest, c.length());
-                boolean masked = options.maskTruncatedCompletions() && c.truncated();
-                if (c.length() == 0 || masked) {
+                if (!trains(c)) {
                     continue; // contributes nothing to the loss but still counts in N
                 }
                 // scored at the sampling temperature: the loss is then on-policy (as TRL's logits / temperature)
@@ -171,6 +181,11 @@ public final class GrpoAlgorithm implements Algorithm {
         }
         return new StepResult(metrics, numTokens, nonFinite ? StepResult.Update.SKIPPED_NON_FINITE
                 : StepResult.Update.APPLIED);
+    }
+
+    /** Whether a completion enters the loss: not empty, and not masked as truncated. */
+    private boolean trains(Completion c) {
+        return c.length() > 0 && !(options.maskTruncatedCompletions() && c.truncated());
     }
 
     private List<float[]> referenceLogprobs(PolicyModel policy, List<TokenSequence> sequences) {

@@ -13,7 +13,8 @@ public final class GrpoPlugin implements Plugin {
 
     /** {@code algorithm { type = grpo }}. */
     public static final ComponentFactory<Algorithm> GRPO = ComponentFactory.of(Slot.ALGORITHM, "grpo",
-            "Group Relative Policy Optimization with TRL's loss variants (grpo, bnpo, dr-grpo, dapo), clipping and KL",
+            "Group Relative Policy Optimization and its family: TRL's loss aggregations, token or sequence (GSPO)"
+                    + " ratios, group/rloo/reinforce-plus-plus advantages, clip or cispo objective, KL",
             options -> new GrpoAlgorithm(GrpoOptions.from(options)), GrpoOptions::validate);
 
     /** {@code algorithm { type = sft }}. */

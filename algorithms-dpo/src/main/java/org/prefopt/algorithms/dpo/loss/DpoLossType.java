@@ -10,12 +10,30 @@ package org.prefopt.algorithms.dpo.loss;
  *   <li>hinge: {@code max(0, 1 - βh)} (SLiC)</li>
  *   <li>ipo: {@code (h - 1/(2β))²} (IPO)</li>
  * </ul>
+ * and the reference-free and unpaired members of the family, which {@link DpoTokenLoss} and {@link KtoTokenLoss}
+ * compute from the policy's log-probs directly:
+ * <ul>
+ *   <li>simpo: {@code -(1-ε)·logσ(β(m_w - m_l) - γ) - ε·logσ(-(β(m_w - m_l) - γ))} on mean token log-probs, no
+ *       reference (SimPO; TRL's CPO trainer with {@code loss_type="simpo"}, {@code simpo_gamma})</li>
+ *   <li>orpo: {@code NLL(y_w) - λ·logσ(log odds(y_w) - log odds(y_l))}, {@code log odds(y) = m - log(1 - e^m)} on mean
+ *       token log-probs, no reference (ORPO; TRL's ORPO trainer, whose {@code beta} is λ)</li>
+ *   <li>kto: unpaired, {@code λ_D(1 - σ(β(r - z)))} for a desirable and {@code λ_U(1 - σ(β(z - r)))} for an
+ *       undesirable completion, {@code r} its log-ratio to the reference and {@code z} the step's KL estimate
+ *       (KTO; TRL's KTO trainer)</li>
+ * </ul>
  */
 public enum DpoLossType {
     SIGMOID("sigmoid"),
     ROBUST("robust"),
     HINGE("hinge"),
-    IPO("ipo");
+    IPO("ipo"),
+    SIMPO("simpo"),
+    ORPO("orpo"),
+    KTO("kto");
+
+    /** The option values, in order. */
+    public static final java.util.List<String> OPTION_NAMES = java.util.Arrays.stream(values())
+            .map(DpoLossType::optionName).toList();
 
     private final String optionName;
 
@@ -29,7 +47,22 @@ public enum DpoLossType {
 
     /** Whether label-smoothing enters this loss. */
     public boolean usesLabelSmoothing() {
-        return this == SIGMOID || this == ROBUST;
+        return this == SIGMOID || this == ROBUST || this == SIMPO;
+    }
+
+    /** Whether the loss compares with a reference model (SimPO and ORPO do not: no reference pass at all). */
+    public boolean needsReference() {
+        return this != SIMPO && this != ORPO;
+    }
+
+    /** Whether the loss trains on preference pairs (KTO trains on single completions labelled good or bad). */
+    public boolean paired() {
+        return this != KTO;
+    }
+
+    /** Whether the loss is a function {@code f(h)} of the reference log-ratio difference ({@link #value}). */
+    public boolean ofLogRatioDifference() {
+        return this == SIGMOID || this == ROBUST || this == HINGE || this == IPO;
     }
 
     public double value(double h, double beta, double labelSmoothing) {
@@ -43,6 +76,7 @@ public enum DpoLossType {
                 double d = h - 1 / (2 * beta);
                 yield d * d;
             }
+            default -> throw new IllegalStateException(optionName + " is not a function of the log-ratio difference");
         };
     }
 
@@ -55,15 +89,16 @@ public enum DpoLossType {
                     / (1 - 2 * labelSmoothing);
             case HINGE -> 1 - x > 0 ? -beta : 0.0;
             case IPO -> 2 * (h - 1 / (2 * beta));
+            default -> throw new IllegalStateException(optionName + " is not a function of the log-ratio difference");
         };
     }
 
     /** log σ(x) without overflow: -log(1 + e^-x) for x ≥ 0, x - log(1 + e^x) otherwise. */
-    static double logSigmoid(double x) {
+    public static double logSigmoid(double x) {
         return x >= 0 ? -StrictMath.log1p(StrictMath.exp(-x)) : x - StrictMath.log1p(StrictMath.exp(x));
     }
 
-    static double sigmoid(double x) {
+    public static double sigmoid(double x) {
         if (x >= 0) {
             return 1 / (1 + StrictMath.exp(-x));
         }
@@ -77,6 +112,7 @@ public enum DpoLossType {
                 return t;
             }
         }
-        throw new IllegalArgumentException("loss-type must be one of sigmoid, robust, hinge, ipo (got '" + value + "')");
+        throw new IllegalArgumentException("loss-type must be one of " + String.join(", ", OPTION_NAMES) + " (got '"
+                + value + "')");
     }
 }

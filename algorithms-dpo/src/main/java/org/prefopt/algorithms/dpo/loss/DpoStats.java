@@ -13,6 +13,9 @@ public final class DpoStats {
     private double chosenLogps;
     private double rejectedLogps;
     private double chosenNll;
+    private int oddsPairs;
+    private double logOddsRatio;
+    private double logOddsChosen;
 
     void add(double chosenReward, double rejectedReward, double chosenLogp, double rejectedLogp, double chosenNll) {
         pairs++;
@@ -24,6 +27,13 @@ public final class DpoStats {
         chosenLogps += chosenLogp;
         rejectedLogps += rejectedLogp;
         this.chosenNll += chosenNll;
+    }
+
+    /** ORPO's terms: {@code logσ(log odds difference)} and the log odds difference. */
+    void addOddsRatio(double logSigmoidOfOdds, double odds) {
+        oddsPairs++;
+        logOddsRatio += logSigmoidOfOdds;
+        logOddsChosen += odds;
     }
 
     public int pairs() {
@@ -42,6 +52,11 @@ public final class DpoStats {
         m.put("logps/chosen", chosenLogps / pairs);
         m.put("logps/rejected", rejectedLogps / pairs);
         m.put("nll_loss", chosenNll / pairs);
+        if (oddsPairs > 0) {
+            // TRL's ORPO names
+            m.put("log_odds_ratio", logOddsRatio / oddsPairs);
+            m.put("log_odds_chosen", logOddsChosen / oddsPairs);
+        }
         return m;
     }
 }

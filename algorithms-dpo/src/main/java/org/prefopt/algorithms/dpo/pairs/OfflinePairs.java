@@ -24,6 +24,11 @@ public final class OfflinePairs {
     public static PreferencePair of(Example example, int[] promptTokens, TextTokenizer tokenizer) {
         String chosen = example.attributes().get(CHOSEN);
         String rejected = example.attributes().get(REJECTED);
+        if ((chosen == null || rejected == null) && example.attributes().containsKey(LabelledCompletion.LABEL)) {
+            throw new IllegalArgumentException("example '" + example.id() + "' (" + example.origin() + ") is an"
+                    + " unpaired record (a completion with a label): only loss-type = kto trains on those; the"
+                    + " pairwise losses need prompt/chosen/rejected records");
+        }
         if (chosen == null || rejected == null) {
             throw new IllegalArgumentException("example '" + example.id() + "' (" + example.origin() + ") has no '"
                     + (chosen == null ? CHOSEN : REJECTED) + "' text: algorithm.pairs = offline needs a preference"

@@ -60,6 +60,23 @@ public final class ReferenceCache {
         }
     }
 
+    /** The reference sum of a single completion (KTO); stored as an entry whose second value is NaN. */
+    public java.util.OptionalDouble get(TokenSequence single) {
+        lookups++;
+        Entry e = capacity == 0 ? null : entries.get(key(single));
+        if (e == null) {
+            return java.util.OptionalDouble.empty();
+        }
+        hits++;
+        return java.util.OptionalDouble.of(e.chosen());
+    }
+
+    public void put(TokenSequence single, double referenceSum) {
+        if (capacity > 0) {
+            entries.put(key(single), new Entry(referenceSum, Double.NaN));
+        }
+    }
+
     public int size() {
         return entries.size();
     }
@@ -77,6 +94,18 @@ public final class ReferenceCache {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             update(sha, pair.chosen());
             update(sha, pair.rejected());
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+
+    static String key(TokenSequence single) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            // a domain tag keeps a single completion's key apart from any pair's
+            sha.update("single".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            update(sha, single);
             return HexFormat.of().formatHex(sha.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every Java platform", e);

@@ -98,6 +98,9 @@ class DpoTokenLossTest {
     void gradientsMatchCentralDifferencesForEveryLossType() {
         float h = 1f / 1024;
         for (DpoLossType type : DpoLossType.values()) {
+            if (!type.paired() || type == DpoLossType.ORPO) {
+                continue; // orpo needs the step's chosen tokens, kto is unpaired: DpoFamilyLossTest
+            }
             for (boolean normalise : new boolean[] {false, true}) {
               for (double rpo : new double[] {0, 0.7}) {
                 DpoTokenLoss.Settings s = new DpoTokenLoss.Settings(type, 0.5,

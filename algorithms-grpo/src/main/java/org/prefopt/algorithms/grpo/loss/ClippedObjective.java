@@ -7,6 +7,14 @@ package org.prefopt.algorithms.grpo.loss;
  * <p>Its derivative with respect to {@code lp} is {@code -A·r} where the unclipped branch is the minimum, and 0
  * where the clipped branch is strictly smaller (r beyond the bound on the side the advantage pushes towards).
  * Inside the clip range both branches are equal and have the same derivative, so ties need no rule.
+ *
+ * <p>Two-sided clipping ({@code delta}, INTELLECT-2; TRL's {@code delta}): the unclipped branch uses
+ * {@code min(r, δ)}, i.e. {@code l = -min(min(r, δ)·A, clip(r)·A)}. With {@code δ > 1 + εhigh} this only changes
+ * negative advantages: for {@code A < 0} and {@code r > δ} the loss is {@code -δ·A} and its gradient 0, so one
+ * token whose probability rose a lot cannot make the loss of a bad completion unbounded. {@code δ = 0} means off.
+ *
+ * <p>The ratio-based methods take {@code log r}'s derivative: {@code d l / d log r}, which is {@code d l / d lp}
+ * for a token ratio and, times {@code 1/T}, each token's share of a sequence ratio's (GSPO).
  */
 public final class ClippedObjective {
 
@@ -18,17 +26,31 @@ public final class ClippedObjective {
     }
 
     public static double loss(double lp, double old, double advantage, double epsilonLow, double epsilonHigh) {
-        double r = ratio(lp, old);
-        double clipped = Math.min(Math.max(r, 1.0 - epsilonLow), 1.0 + epsilonHigh);
-        return -Math.min(r * advantage, clipped * advantage);
+        return lossAtRatio(ratio(lp, old), advantage, epsilonLow, epsilonHigh, 0);
     }
 
     public static double gradient(double lp, double old, double advantage, double epsilonLow, double epsilonHigh) {
-        double r = ratio(lp, old);
+        return gradientAtRatio(ratio(lp, old), advantage, epsilonLow, epsilonHigh, 0);
+    }
+
+    /** The loss at ratio {@code r}; {@code delta} caps the unclipped branch (0 = no cap). */
+    public static double lossAtRatio(double r, double advantage, double epsilonLow, double epsilonHigh,
+                                     double delta) {
+        double clipped = Math.min(Math.max(r, 1.0 - epsilonLow), 1.0 + epsilonHigh);
+        double unclipped = delta > 0 ? Math.min(r, delta) : r;
+        return -Math.min(unclipped * advantage, clipped * advantage);
+    }
+
+    /** {@code d loss / d log r} at ratio {@code r}. */
+    public static double gradientAtRatio(double r, double advantage, double epsilonLow, double epsilonHigh,
+                                         double delta) {
         if (advantage > 0 && r > 1.0 + epsilonHigh) {
             return 0.0;
         }
         if (advantage < 0 && r < 1.0 - epsilonLow) {
+            return 0.0;
+        }
+        if (delta > 0 && r > delta) {
             return 0.0;
         }
         return -advantage * r;

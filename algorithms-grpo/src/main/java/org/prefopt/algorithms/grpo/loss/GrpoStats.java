@@ -16,6 +16,8 @@ public final class GrpoStats {
     private long lowClipped;
     private long highClipped;
     private long regionClipped;
+    private long cispoTokens;
+    private long cispoClipped;
 
     void addToken(double ratio, double advantage, double epsilonLow, double epsilonHigh) {
         tokens++;
@@ -29,6 +31,15 @@ public final class GrpoStats {
         }
         if (low || high) {
             regionClipped++;
+        }
+    }
+
+    /** A token of the cispo loss: TRL's cispo_clip_ratio counts weights capped at ε_max with a positive advantage. */
+    void addCispoToken(double ratio, double advantage, double epsilonMax) {
+        tokens++;
+        cispoTokens++;
+        if (ratio > epsilonMax && advantage > 0) {
+            cispoClipped++;
         }
     }
 
@@ -46,15 +57,20 @@ public final class GrpoStats {
     }
 
     /**
-     * The metrics under TRL's names; {@code kl} only when a reference was used and {@code entropy} only when
+     * The metrics under TRL's names ({@code clip_ratio/*} for the clipped loss, {@code cispo_clip_ratio} for cispo);
+     * {@code kl} only when a reference was used and {@code entropy} only when
      * entropies were computed.
      */
     public Map<String, Double> metrics(boolean withKl) {
         Map<String, Double> m = new TreeMap<>();
         double n = Math.max(1, tokens);
-        m.put("clip_ratio/low_mean", lowClipped / n);
-        m.put("clip_ratio/high_mean", highClipped / n);
-        m.put("clip_ratio/region_mean", regionClipped / n);
+        if (cispoTokens > 0) {
+            m.put("cispo_clip_ratio", cispoClipped / (double) cispoTokens);
+        } else {
+            m.put("clip_ratio/low_mean", lowClipped / n);
+            m.put("clip_ratio/high_mean", highClipped / n);
+            m.put("clip_ratio/region_mean", regionClipped / n);
+        }
         if (withKl) {
             m.put("kl", klSum / n);
         }

@@ -10,10 +10,17 @@ import org.prefopt.api.model.TokenLoss;
 /**
  * The GRPO loss of one micro-batch, with its exact gradient per token log-prob and entropy:
  * <pre>
- *   L = Σ_i w_i Σ_t [ -min(r_it A_i, clip(r_it, 1-εlow, 1+εhigh) A_i) + β·KL_it - c·H_it ]
- *   r_it = exp(lp_it - old_it)
- *   dL/dlp_it = w_i [ dClip/dlp + β·dKL/dlp ],   dL/dH_it = -c·w_i
+ *   L = Σ_i w_i Σ_t [ p(r_it, A_i, lp_it) + β·KL_it - c·H_it ]
+ *   r_it = exp(lp_it - old_it)                          importance-sampling-level = token
+ *   r_it = s_i = exp((1/T_i) Σ_u (lp_iu - old_iu))      importance-sampling-level = sequence (GSPO)
+ *   p = -min(min(r, δ)·A, clip(r, 1-εlow, 1+εhigh)·A)   loss-type = clip (δ = ∞ unless delta is set)
+ *   p = -sg(min(r, ε_max))·A·lp                         loss-type = cispo
+ *   dL/dlp_it = w_i [ dp/dlog r + β·dKL/dlp ]  (clip),   w_i [ -min(r, ε_max)·A + β·dKL/dlp ]  (cispo)
+ *   dL/dH_it = -c·w_i
  * </pre>
+ * For the sequence level, every token of completion i carries the same {@code p(s_i)}, so
+ * {@code d/dlp_iu Σ_t p(s_i) = T_i · p'(s_i)·s_i / T_i = p'(s_i)·s_i}: the per-token gradient has the token-level form
+ * with {@code r} replaced by {@code s_i}. With one-token completions both levels are the same loss.
  * When no old log-probs are given the current ones (detached) are used, so {@code r = 1} with gradient
  * {@code -A} per token: the first (or only) iteration over a batch of rollouts runs on the generating weights.
  * The current log-probs seen are kept ({@link #seenLogprobs()}) to serve as old log-probs of later iterations.
@@ -26,7 +33,15 @@ public final class GrpoTokenLoss implements TokenLoss {
 
     /** Settings of the loss shared by every micro-batch. */
     public record Settings(double epsilonLow, double epsilonHigh, double beta, KlEstimator klEstimator,
-                           double entropyCoefficient) {
+                           double entropyCoefficient, ImportanceSamplingLevel level, PolicyLossType lossType,
+                           double delta, double epsilonMax) {
+
+        /** Token-level clipped loss without the two-sided cap (GRPO/DAPO). */
+        public Settings(double epsilonLow, double epsilonHigh, double beta, KlEstimator klEstimator,
+                        double entropyCoefficient) {
+            this(epsilonLow, epsilonHigh, beta, klEstimator, entropyCoefficient, ImportanceSamplingLevel.TOKEN,
+                    PolicyLossType.CLIP, 0.0, 5.0);
+        }
     }
 
     private final Settings settings;
@@ -87,12 +102,25 @@ public final class GrpoTokenLoss implements TokenLoss {
             double w = weights[i];
             float[] g = new float[lp.length];
             float[] ge = useEntropy ? new float[lp.length] : null;
+            double sequenceRatio = settings.level() == ImportanceSamplingLevel.SEQUENCE
+                    ? sequenceRatio(lp, old) : Double.NaN;
             for (int t = 0; t < lp.length; t++) {
-                double r = ClippedObjective.ratio(lp[t], old[t]);
-                double l = ClippedObjective.loss(lp[t], old[t], a, settings.epsilonLow(), settings.epsilonHigh());
-                double dl = ClippedObjective.gradient(lp[t], old[t], a, settings.epsilonLow(),
-                        settings.epsilonHigh());
-                stats.addToken(r, a, settings.epsilonLow(), settings.epsilonHigh());
+                double r = settings.level() == ImportanceSamplingLevel.SEQUENCE ? sequenceRatio
+                        : ClippedObjective.ratio(lp[t], old[t]);
+                double l;
+                double dl;
+                if (settings.lossType() == PolicyLossType.CISPO) {
+                    double coefficient = Math.min(r, settings.epsilonMax()); // a constant for the gradient
+                    l = -coefficient * a * lp[t];
+                    dl = -coefficient * a;
+                    stats.addCispoToken(r, a, settings.epsilonMax());
+                } else {
+                    l = ClippedObjective.lossAtRatio(r, a, settings.epsilonLow(), settings.epsilonHigh(),
+                            settings.delta());
+                    dl = ClippedObjective.gradientAtRatio(r, a, settings.epsilonLow(), settings.epsilonHigh(),
+                            settings.delta());
+                    stats.addToken(r, a, settings.epsilonLow(), settings.epsilonHigh());
+                }
                 if (ref != null) {
                     double kl = settings.klEstimator().value(lp[t], ref[t]);
                     stats.addKl(kl);
@@ -126,6 +154,18 @@ public final class GrpoTokenLoss implements TokenLoss {
             }
         }
         return new LossGradients(loss, lpGrads, entGrads);
+    }
+
+    /** GSPO's sequence ratio: the geometric mean of the token ratios (TRL: exp of the masked mean log-ratio). */
+    static double sequenceRatio(float[] lp, float[] old) {
+        if (lp.length == 0) {
+            return 1.0;
+        }
+        double sum = 0;
+        for (int t = 0; t < lp.length; t++) {
+            sum += (double) lp[t] - old[t];
+        }
+        return StrictMath.exp(sum / lp.length);
     }
 
     private static void checkLength(int i, String what, float[] other, float[] lp) {
