@@ -33,14 +33,10 @@ public record NumericAnswer(Kind kind, BigInteger numerator, BigInteger denomina
     private static final Pattern DEGREES = Pattern.compile("\\^\\{?\\\\circ\\}?$");
 
     public NumericAnswer {
-        if (denominator.signum() <= 0) {
-            throw new IllegalArgumentException("denominator must be positive");
-        }
-        BigInteger g = numerator.gcd(denominator);
-        if (g.signum() > 0 && !g.equals(BigInteger.ONE)) {
-            numerator = numerator.divide(g);
-            denominator = denominator.divide(g);
-        }
+        // lowest terms with a positive denominator: PlainNumber's rule
+        PlainNumber reduced = new PlainNumber(PlainNumber.Kind.valueOf(kind.name()), numerator, denominator);
+        numerator = reduced.numerator();
+        denominator = reduced.denominator();
     }
 
     /** The value as a (possibly rounded) decimal, for display and statistics. */
