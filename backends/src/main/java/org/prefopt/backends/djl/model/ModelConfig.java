@@ -20,7 +20,7 @@ import org.prefopt.api.io.AtomicFiles;
  *
  * @param ropeScaling  Llama 3.1-style RoPE scaling, or null for plain RoPE
  * @param maxPositions {@code max_position_embeddings}: the longest sequence (prompt + completion) the model was
- *                     made for; 0 when the checkpoint does not say (e.g. the random presets)
+ *                     made for; 0 when the checkpoint does not say
  */
 public record ModelConfig(String architecture, int vocabSize, int hiddenSize, int intermediateSize, int numLayers,
                           int numHeads, int numKvHeads, int headDim, double ropeTheta, double rmsNormEps,
