@@ -1,5 +1,7 @@
 package org.prefopt.launcher.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs the built distribution's {@code bin/prefopt} as a separate process, as a user would. */
 final class Distribution {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Distribution() {
     }
@@ -48,5 +52,29 @@ final class Distribution {
     }
 
     record Result(int exitCode, String output) {
+    }
+
+    /** The lines of a run's metrics.jsonl that hold {@code key}, in step order (a line without it is left out). */
+    static List<JsonNode> metrics(Path runDir, String key) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : Files.readAllLines(runDir.resolve("metrics.jsonl"), StandardCharsets.UTF_8)) {
+            JsonNode m = JSON.readTree(line);
+            if (m.has(key)) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    /** The mean of {@code key} over metrics lines that all hold it. */
+    static double mean(List<JsonNode> lines, String key) {
+        double s = 0;
+        for (JsonNode n : lines) {
+            if (!n.has(key)) {
+                throw new AssertionError("metrics lack " + key + ": " + n);
+            }
+            s += n.get(key).asDouble();
+        }
+        return s / lines.size();
     }
 }

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,18 +36,11 @@ class DpoEndToEndIT {
         double greedyEnd = end.at("/greedy/overall/accuracy").asDouble();
         double sampledStart = start.at("/sampled/mean_at_k/overall/mean").asDouble();
         double sampledEnd = end.at("/sampled/mean_at_k/overall/mean").asDouble();
-        List<Double> rewards = new ArrayList<>();
-        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
-            JsonNode m = JSON.readTree(line);
-            if (m.has("rewards/margins")) {
-                rewards.add(m.get("reward").asDouble());
-            }
-        }
         // a step whose prompts all agree forms no pair and has no DPO metrics
-        assertTrue(rewards.size() >= 250, "only " + rewards.size() + " of 300 DPO steps formed pairs");
-        double first = rewards.subList(0, 50).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-        double last = rewards.subList(rewards.size() - 50, rewards.size()).stream().mapToDouble(Double::doubleValue)
-                .average().orElseThrow();
+        List<JsonNode> dpoSteps = Distribution.metrics(run, "rewards/margins");
+        assertTrue(dpoSteps.size() >= 250, "only " + dpoSteps.size() + " of 300 DPO steps formed pairs");
+        double first = Distribution.mean(dpoSteps.subList(0, 50), "reward");
+        double last = Distribution.mean(dpoSteps.subList(dpoSteps.size() - 50, dpoSteps.size()), "reward");
         System.out.printf("DPO: held-out greedy %.3f -> %.3f, sampled mean@k %.3f -> %.3f, own-sample reward %.3f"
                 + " -> %.3f%n", greedyStart, greedyEnd, sampledStart, sampledEnd, first, last);
         // sampled mean@4 (1600 graded samples) is the steadier measure. Greedy pass@1 on 400 problems rose by

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -73,15 +72,12 @@ class DpoFamilyEndToEndIT {
         Distribution.Result r = Distribution.run(dir, 900, "run", conf.toString(), "--run-dir", runDir.toString());
         assertEquals(0, r.exitCode(), r.output());
 
-        List<JsonNode> lines = new ArrayList<>();
-        for (String l : Files.readAllLines(runDir.resolve("metrics.jsonl"))) {
-            lines.add(JSON.readTree(l));
-        }
+        List<JsonNode> lines = Distribution.metrics(runDir, "step");
         assertEquals(150, lines.size());
-        double accFirst = mean(lines.subList(0, 20), "rewards/accuracies");
-        double accLast = mean(lines.subList(130, 150), "rewards/accuracies");
-        double marginFirst = mean(lines.subList(0, 20), "rewards/margins");
-        double marginLast = mean(lines.subList(130, 150), "rewards/margins");
+        double accFirst = Distribution.mean(lines.subList(0, 20), "rewards/accuracies");
+        double accLast = Distribution.mean(lines.subList(130, 150), "rewards/accuracies");
+        double marginFirst = Distribution.mean(lines.subList(0, 20), "rewards/margins");
+        double marginLast = Distribution.mean(lines.subList(130, 150), "rewards/margins");
         System.out.printf("offline %s: accuracies %.3f -> %.3f, margins %.3f -> %.3f%n", lossType, accFirst, accLast,
                 marginFirst, marginLast);
         // measured on the shared 2-core machine (first vs last 20 of 150 steps): simpo 0.725 -> 0.938,
@@ -94,14 +90,5 @@ class DpoFamilyEndToEndIT {
         } else {
             assertTrue(!lines.get(149).has("ref_cache_hit_rate"), lossType + " must make no reference pass");
         }
-    }
-
-    private static double mean(List<JsonNode> lines, String key) {
-        double s = 0;
-        for (JsonNode n : lines) {
-            assertTrue(n.has(key), "metrics lack " + key + ": " + n);
-            s += n.get(key).asDouble();
-        }
-        return s / lines.size();
     }
 }

@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,8 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
  * last 50).
  */
 class GrpoFamilyEndToEndIT {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final String BASE = """
             run { name = grpo-family, seed = 42, log-every = 50 }
@@ -63,16 +59,10 @@ class GrpoFamilyEndToEndIT {
             r = Distribution.run(dir, 900, "run", conf.toString(), "--run-dir", run.toString(), "--fork-from",
                     base.toString());
             assertEquals(0, r.exitCode(), r.output());
-            List<JsonNode> steps = new ArrayList<>();
-            for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
-                JsonNode m = JSON.readTree(line);
-                if (m.has("reward")) {
-                    steps.add(m);
-                }
-            }
+            List<JsonNode> steps = Distribution.metrics(run, "reward");
             assertEquals(150, steps.size(), name + ": GRPO steps logged");
-            double first = meanReward(steps.subList(0, 50));
-            double last = meanReward(steps.subList(100, 150));
+            double first = Distribution.mean(steps.subList(0, 50), "reward");
+            double last = Distribution.mean(steps.subList(100, 150), "reward");
             System.out.printf("%s: reward %.3f -> %.3f%n", name, first, last);
             assertTrue(last >= first + THRESHOLD, name + " should raise the mean reward: first 50 steps " + first
                     + ", last 50 steps " + last);
@@ -86,8 +76,4 @@ class GrpoFamilyEndToEndIT {
      * the shorter run and for CPU differences.
      */
     private static final double THRESHOLD = 0.02;
-
-    private static double meanReward(List<JsonNode> steps) {
-        return steps.stream().mapToDouble(m -> m.get("reward").asDouble()).average().orElseThrow();
-    }
 }

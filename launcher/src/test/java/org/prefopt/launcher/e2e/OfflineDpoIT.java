@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -54,27 +53,15 @@ class OfflineDpoIT {
         Distribution.Result r = Distribution.run(dir, 900, "run", conf.toString(), "--run-dir", runDir.toString());
         assertEquals(0, r.exitCode(), r.output());
 
-        List<JsonNode> lines = new ArrayList<>();
-        for (String l : Files.readAllLines(runDir.resolve("metrics.jsonl"))) {
-            lines.add(JSON.readTree(l));
-        }
+        List<JsonNode> lines = Distribution.metrics(runDir, "step");
         assertEquals(60, lines.size());
-        double marginFirst = mean(lines.subList(0, 10), "rewards/margins");
-        double marginLast = mean(lines.subList(50, 60), "rewards/margins");
-        double accFirst = mean(lines.subList(0, 10), "rewards/accuracies");
-        double accLast = mean(lines.subList(50, 60), "rewards/accuracies");
+        double marginFirst = Distribution.mean(lines.subList(0, 10), "rewards/margins");
+        double marginLast = Distribution.mean(lines.subList(50, 60), "rewards/margins");
+        double accFirst = Distribution.mean(lines.subList(0, 10), "rewards/accuracies");
+        double accLast = Distribution.mean(lines.subList(50, 60), "rewards/accuracies");
         System.out.printf("offline DPO: margins %.3f -> %.3f, accuracies %.3f -> %.3f%n", marginFirst, marginLast,
                 accFirst, accLast);
         assertTrue(marginLast > marginFirst + 0.5, "margins did not rise: " + marginFirst + " -> " + marginLast);
         assertTrue(accLast > accFirst + 0.15, "accuracies did not rise: " + accFirst + " -> " + accLast);
-    }
-
-    private static double mean(List<JsonNode> lines, String key) {
-        double s = 0;
-        for (JsonNode n : lines) {
-            assertTrue(n.has(key), "metrics lack " + key + ": " + n);
-            s += n.get(key).asDouble();
-        }
-        return s / lines.size();
     }
 }

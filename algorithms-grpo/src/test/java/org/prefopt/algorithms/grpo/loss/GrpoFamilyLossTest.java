@@ -149,28 +149,12 @@ class GrpoFamilyLossTest {
     /** The gradient of every (level, loss, δ) combination against central differences of the loss. */
     @Test
     void gradientsMatchCentralDifferences() {
-        Random random = new Random(13);
         int[] lengths = {3, 1, 4, 2};
-        List<float[]> lp = new ArrayList<>();
-        List<float[]> old = new ArrayList<>();
-        List<float[]> ref = new ArrayList<>();
-        List<float[]> ent = new ArrayList<>();
-        for (int len : lengths) {
-            float[] l = new float[len];
-            float[] o = new float[len];
-            float[] r = new float[len];
-            float[] e = new float[len];
-            for (int t = 0; t < len; t++) {
-                l[t] = -(1 + random.nextInt(128)) / 64f;
-                o[t] = l[t] + (random.nextInt(65) - 32) / 64f;
-                r[t] = l[t] + (random.nextInt(33) - 16) / 64f;
-                e[t] = random.nextInt(128) / 64f;
-            }
-            lp.add(l);
-            old.add(o);
-            ref.add(r);
-            ent.add(e);
-        }
+        RandomTokenScores scores = RandomTokenScores.of(13, lengths, 32);
+        List<float[]> lp = scores.current();
+        List<float[]> old = scores.old();
+        List<float[]> ref = scores.reference();
+        List<float[]> ent = scores.entropy();
         double[] adv = {0.7, -1.2, 0.3, -0.5};
         double[] w = {1.0 / 10, 1.0 / 10, 1.0 / 10, 1.0 / 10};
         float h = 1f / 1024;

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.prefopt.api.model.LossGradients;
 import org.prefopt.api.model.SequenceScores;
@@ -82,29 +81,12 @@ class GrpoTokenLossTest {
 
     @Test
     void gradientsMatchCentralDifferencesForEveryEstimator() {
-        Random random = new Random(7);
         int[] lengths = {3, 1, 4};
-        List<float[]> lp = new ArrayList<>();
-        List<float[]> old = new ArrayList<>();
-        List<float[]> ref = new ArrayList<>();
-        List<float[]> ent = new ArrayList<>();
-        for (int len : lengths) {
-            float[] l = new float[len];
-            float[] o = new float[len];
-            float[] r = new float[len];
-            float[] e = new float[len];
-            for (int t = 0; t < len; t++) {
-                // multiples of 1/64 keep the perturbed values exact in float; ratios stay away from the clip kinks
-                l[t] = -(1 + random.nextInt(128)) / 64f;
-                o[t] = l[t] + (random.nextInt(17) - 8) / 64f;
-                r[t] = l[t] + (random.nextInt(33) - 16) / 64f;
-                e[t] = random.nextInt(128) / 64f;
-            }
-            lp.add(l);
-            old.add(o);
-            ref.add(r);
-            ent.add(e);
-        }
+        RandomTokenScores scores = RandomTokenScores.of(7, lengths, 8);
+        List<float[]> lp = scores.current();
+        List<float[]> old = scores.old();
+        List<float[]> ref = scores.reference();
+        List<float[]> ent = scores.entropy();
         double[] adv = {0.7, -1.2, 0.3};
         double[] w = {1.0 / 9, 1.0 / 3, 1.0 / 12};
         for (KlEstimator k : KlEstimator.values()) {
