@@ -38,7 +38,9 @@ class RunLockIT {
         Process first = Distribution.start(dir.resolve("first.log"), "run", conf.toString(), "--run-dir",
                 runDir.toString());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (!(Files.isRegularFile(lock) && Files.readString(lock).startsWith("pid "))) {
+        // the run takes the lock first, then writes its configuration: wait for both
+        while (!(Files.isRegularFile(lock) && Files.readString(lock).startsWith("pid ")
+                && Files.isRegularFile(runDir.resolve("config.conf")))) {
             assertTrue(first.isAlive(), "the first run ended before it held the lock:\n"
                     + Files.readString(dir.resolve("first.log")));
             assertTrue(System.nanoTime() < deadline, "the first run did not take the lock in 120 s");
