@@ -12,6 +12,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.prefopt.api.reward.RewardResult;
+import org.prefopt.rewards.answer.AnswerReward;
+import org.prefopt.rewards.answer.AnswerRewardOptions;
 import org.prefopt.rewards.equivalence.EquivalenceChecker;
 import org.prefopt.rewards.equivalence.EquivalenceOptions;
 import org.prefopt.rewards.equivalence.Reason;
@@ -79,5 +82,19 @@ class ConcurrencyTest {
         assertEquals(Reason.CAS_TIMEOUT, v.reason(), v.toString());
         assertEquals(1, checker.stats().count(Reason.CAS_TIMEOUT));
         assertTrue(ms < 500, "took " + ms + " ms with a 1 ms timeout");
+    }
+
+    /** A check that times out is scored 0 but flagged undecided, never reported as a wrong answer (issue #20). */
+    @Test
+    void aTimedOutCheckIsUndecidedNotWrong() {
+        AnswerReward reward = new AnswerReward("math-answer", AnswerRewardOptions.from(
+                TestSupport.defaults("math-answer").withValue("timeout-ms",
+                        com.typesafe.config.ConfigValueFactory.fromAnyRef(1)), true));
+        RewardResult r = reward.score(TestSupport.example("(1+z+y+x)^{200}+x-x"), "\\boxed{(x+y+z+1)^{200}}");
+        assertTrue(r.undecided(), r.toString());
+        assertEquals(0.0, r.value());
+        assertTrue(r.note().startsWith("undecided (scored 0): "), r.note());
+        RewardResult wrong = TestSupport.math().score(TestSupport.example("3"), "\\boxed{4}");
+        assertFalse(wrong.undecided(), wrong.toString());
     }
 }

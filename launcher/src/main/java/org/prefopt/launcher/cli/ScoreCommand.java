@@ -174,6 +174,8 @@ final class ScoreCommand implements Callable<Integer> {
             }
             line.put("extracted", r.extracted());
             line.put("reward_note", r.note());
+            // a check that ran out of time scored its value without a verdict (more likely on a loaded machine)
+            line.put("reward_undecided", r.undecided());
         }
         return lines;
     }
@@ -189,10 +191,14 @@ final class ScoreCommand implements Callable<Integer> {
     private static final class Summary {
         long lines;
         long notApplicable;
+        long undecided;
         double sum;
 
         void add(RewardResult r) {
             lines++;
+            if (r.undecided()) {
+                undecided++;
+            }
             if (r.applicable()) {
                 sum += r.value();
             } else {
@@ -203,8 +209,9 @@ final class ScoreCommand implements Callable<Integer> {
         String render(String reward, Path output) {
             long applicable = lines - notApplicable;
             return String.format(Locale.ROOT, "%s: %d lines scored, mean reward %.4f over %d applicable, %d not"
-                    + " applicable; written to %s", reward, lines, applicable == 0 ? Double.NaN : sum / applicable,
-                    applicable, notApplicable, output);
+                    + " applicable%s; written to %s", reward, lines, applicable == 0 ? Double.NaN : sum / applicable,
+                    applicable, notApplicable, undecided == 0 ? "" : ", " + undecided + " undecided (a check ran out"
+                    + " of time; scored as its value, see reward_undecided)", output);
         }
     }
 }

@@ -39,6 +39,7 @@ final class LoopStepContext implements StepContext {
     private long rewardNanos;
     private final List<Completion> generated = new ArrayList<>();
     private final List<ScoredGroup> scored = new ArrayList<>();
+    private final List<ScoredCompletions> results = new ArrayList<>();
 
     LoopStepContext(int step, long runSeed, PolicyModel policy, PromptSampler sampler, PromptCache prompts,
                     SamplingParams sampling, RewardScorer scorer) {
@@ -138,6 +139,7 @@ final class LoopStepContext implements StepContext {
             texts.add(g.completions().stream().map(Completion::text).toList());
         }
         List<ScoredCompletions> scores = scorer.score(examples, texts);
+        results.addAll(scores);
         List<ScoredGroup> out = new ArrayList<>(groups.size());
         List<PromptOutcome> outcomes = new ArrayList<>(groups.size());
         for (int i = 0; i < groups.size(); i++) {
@@ -155,6 +157,7 @@ final class LoopStepContext implements StepContext {
     Map<String, Double> metrics() {
         Map<String, Double> m = new TreeMap<>();
         m.putAll(StepMetrics.rewards(scored, scorer.names()));
+        m.putAll(StepMetrics.undecided(results, scorer.names()));
         m.putAll(StepMetrics.lengths(generated));
         return m;
     }

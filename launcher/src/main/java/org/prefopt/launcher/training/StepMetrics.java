@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.prefopt.api.algorithm.ScoredGroup;
 import org.prefopt.api.model.Completion;
+import org.prefopt.api.reward.RewardResult;
+import org.prefopt.launcher.rollout.ScoredCompletions;
 import org.prefopt.launcher.rollout.Stats;
 
 /**
@@ -54,6 +56,25 @@ final class StepMetrics {
             double[] arr = all.stream().mapToDouble(Double::doubleValue).toArray();
             m.put("rewards/" + name + "/mean", Stats.nanMean(arr));
             m.put("rewards/" + name + "/std", Stats.nanStd(arr));
+        }
+        return m;
+    }
+
+    /**
+     * {@code rewards/<name>/undecided}: how many of the step's completions a reward scored without a verdict (a
+     * check that ran out of time), so that timeouts on a loaded machine show instead of passing for wrong answers.
+     * Logged only for rewards that had any.
+     */
+    static Map<String, Double> undecided(List<ScoredCompletions> results, List<String> rewardNames) {
+        Map<String, Double> m = new TreeMap<>();
+        for (ScoredCompletions s : results) {
+            for (RewardResult[] perReward : s.results()) {
+                for (int k = 0; k < perReward.length; k++) {
+                    if (perReward[k].undecided()) {
+                        m.merge("rewards/" + rewardNames.get(k) + "/undecided", 1.0, Double::sum);
+                    }
+                }
+            }
         }
         return m;
     }

@@ -10,6 +10,8 @@ import org.prefopt.api.algorithm.ScoredGroup;
 import org.prefopt.api.model.Completion;
 import org.prefopt.api.model.CompletionGroup;
 import org.prefopt.api.model.StopReason;
+import org.prefopt.api.reward.RewardResult;
+import org.prefopt.launcher.rollout.ScoredCompletions;
 import org.prefopt.launcher.training.fakes.Fixtures;
 
 /** TRL's reward and length statistics on hand-worked groups. */
@@ -65,5 +67,19 @@ class StepMetricsTest {
     @Test
     void nothingGeneratedGivesNoLengthMetrics() {
         assertEquals(Map.of(), StepMetrics.lengths(List.of()));
+    }
+
+    /** Timed-out checks are counted per reward, and only rewards that had one get the metric. */
+    @Test
+    void undecidedResultsAreCountedPerReward() {
+        RewardResult decided = RewardResult.of(0.0, "4", "wrong");
+        RewardResult undecided = RewardResult.undecided(0.0, "4", "undecided (scored 0): CAS timed out");
+        ScoredCompletions a = new ScoredCompletions(new double[2], Map.of(), List.of(
+                new RewardResult[] {undecided, decided}, new RewardResult[] {decided, decided}));
+        ScoredCompletions b = new ScoredCompletions(new double[1], Map.of(), List.<RewardResult[]>of(
+                new RewardResult[] {undecided, decided}));
+        assertEquals(Map.of("rewards/math-answer/undecided", 2.0),
+                StepMetrics.undecided(List.of(a, b), List.of("math-answer", "format")));
+        assertEquals(Map.of(), StepMetrics.undecided(List.of(), List.of("math-answer")));
     }
 }

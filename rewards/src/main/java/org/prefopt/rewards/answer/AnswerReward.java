@@ -5,6 +5,7 @@ import org.prefopt.api.reward.RewardFunction;
 import org.prefopt.api.reward.RewardResult;
 import org.prefopt.rewards.equivalence.EquivalenceChecker;
 import org.prefopt.rewards.equivalence.EquivalenceStats;
+import org.prefopt.rewards.equivalence.Reason;
 import org.prefopt.rewards.equivalence.Verdict;
 import org.prefopt.rewards.extraction.AnswerExtractor;
 import org.prefopt.rewards.extraction.Extraction;
@@ -54,6 +55,10 @@ public final class AnswerReward implements RewardFunction {
             }
             Verdict v = checker.check(e.answer(), gold);
             String via = " [" + e.pattern().optionName() + "]";
+            if (!v.equal() && v.reason() == Reason.CAS_TIMEOUT) {
+                // no verdict: 0 as before, but flagged, so a loaded machine's timeouts are not read as wrong answers
+                return RewardResult.undecided(0.0, e.answer(), "undecided (scored 0): " + v.note() + via);
+            }
             if (!v.equal()) {
                 return RewardResult.of(0.0, e.answer(), "wrong: " + v.note() + via);
             }
