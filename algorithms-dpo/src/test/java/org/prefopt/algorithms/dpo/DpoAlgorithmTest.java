@@ -17,7 +17,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.prefopt.api.algorithm.StepResult;
 import org.prefopt.api.data.Example;
-import org.prefopt.api.model.Completion;
 import org.prefopt.api.testing.algorithm.BigramPolicy;
 import org.prefopt.api.testing.algorithm.FakeStepContext;
 
@@ -65,20 +64,11 @@ class DpoAlgorithmTest {
         assertEquals(2 * (1 + 3 + 1 + 3), last.numTokens());
     }
 
-    private static double containsSeven(Example e, Completion c) {
-        for (int t : c.tokens()) {
-            if (t == 7) {
-                return 1;
-            }
-        }
-        return 0;
-    }
-
     @Test
     void onlinePairsFromRewardedSamplesRaiseTheReward() {
         BigramPolicy policy = new BigramPolicy(3.0, null);
         FakeStepContext context = new FakeStepContext(policy, List.of(FakeStepContext.example("p", "1", null, null)),
-                DpoAlgorithmTest::containsSeven, 3);
+                FakeStepContext::containsSeven, 3);
         DpoAlgorithm algorithm = dpo(Map.of("completions-per-prompt", 8, "pairs-per-prompt", 2,
                 "prompts-per-step", 4, "beta", 0.5));
         double before = policy.probability(1, 7);

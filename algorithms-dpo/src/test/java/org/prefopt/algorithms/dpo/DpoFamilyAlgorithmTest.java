@@ -17,9 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.prefopt.api.algorithm.StepResult;
-import org.prefopt.api.config.OptionProblems;
 import org.prefopt.api.data.Example;
-import org.prefopt.api.model.Completion;
+import org.prefopt.api.testing.ValidationProblems;
 import org.prefopt.api.testing.algorithm.BigramPolicy;
 import org.prefopt.api.testing.algorithm.FakeStepContext;
 
@@ -118,21 +117,12 @@ class DpoFamilyAlgorithmTest {
         assertTrue(e.getMessage().contains("label 'yes': a KTO label must be true"), e.getMessage());
     }
 
-    private static double containsSeven(Example e, Completion c) {
-        for (int t : c.tokens()) {
-            if (t == 7) {
-                return 1;
-            }
-        }
-        return 0;
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"simpo", "orpo", "kto"})
     void onlineRewardRises(String lossType) {
         BigramPolicy policy = new BigramPolicy(3.0, null);
         FakeStepContext context = new FakeStepContext(policy, List.of(FakeStepContext.example("p", "1", null, null)),
-                DpoFamilyAlgorithmTest::containsSeven, 3);
+                FakeStepContext::containsSeven, 3);
         DpoAlgorithm algorithm = dpo(lossType, Map.of("completions-per-prompt", 8, "pairs-per-prompt", 2,
                 "prompts-per-step", 4));
         double before = policy.probability(1, 7);
@@ -171,10 +161,7 @@ class DpoFamilyAlgorithmTest {
     }
 
     private static List<String> problems(Map<String, Object> overrides) {
-        List<String> out = new ArrayList<>();
-        OptionProblems problems = (c, key, message) -> out.add(key + ": " + message);
-        DpoPlugin.DPO.validate(config(overrides), problems);
-        return out;
+        return ValidationProblems.of(DpoPlugin.DPO, config(overrides));
     }
 
     @Test

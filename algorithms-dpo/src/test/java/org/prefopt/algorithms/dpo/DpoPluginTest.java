@@ -7,14 +7,13 @@ import com.google.inject.Guice;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 import org.prefopt.api.algorithm.Algorithm;
-import org.prefopt.api.config.OptionProblems;
 import org.prefopt.api.plugin.ComponentFactory;
 import org.prefopt.api.plugin.Plugin;
+import org.prefopt.api.testing.ValidationProblems;
 
 class DpoPluginTest {
 
@@ -23,10 +22,7 @@ class DpoPluginTest {
     }
 
     private static List<String> problems(Config options) {
-        List<String> out = new ArrayList<>();
-        OptionProblems problems = (c, key, message) -> out.add(key + ": " + message);
-        DpoPlugin.DPO.validate(options, problems);
-        return out;
+        return ValidationProblems.of(DpoPlugin.DPO, options);
     }
 
     @Test

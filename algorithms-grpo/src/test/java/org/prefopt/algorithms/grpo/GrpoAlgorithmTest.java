@@ -43,19 +43,9 @@ class GrpoAlgorithmTest {
         return new GrpoAlgorithm(GrpoOptions.from(c));
     }
 
-    /** Reward 1 when the completion contains the digit 7 (after the prompt "1"). */
-    private static double containsSeven(Example e, Completion c) {
-        for (int t : c.tokens()) {
-            if (t == 7) {
-                return 1;
-            }
-        }
-        return 0;
-    }
-
     private static FakeStepContext toyTask(BigramPolicy policy) {
         return new FakeStepContext(policy, List.of(FakeStepContext.example("p", "1", null, null)),
-                GrpoAlgorithmTest::containsSeven, 3);
+                FakeStepContext::containsSeven, 3);
     }
 
     @ParameterizedTest

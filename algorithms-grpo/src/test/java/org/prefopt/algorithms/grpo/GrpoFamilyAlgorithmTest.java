@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,9 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.prefopt.api.algorithm.StepResult;
-import org.prefopt.api.config.OptionProblems;
-import org.prefopt.api.data.Example;
-import org.prefopt.api.model.Completion;
+import org.prefopt.api.testing.ValidationProblems;
 import org.prefopt.api.testing.algorithm.BigramPolicy;
 import org.prefopt.api.testing.algorithm.FakeStepContext;
 
@@ -49,21 +46,12 @@ class GrpoFamilyAlgorithmTest {
         return new GrpoAlgorithm(GrpoOptions.from(config(overrides)));
     }
 
-    private static double containsSeven(Example e, Completion c) {
-        for (int t : c.tokens()) {
-            if (t == 7) {
-                return 1;
-            }
-        }
-        return 0;
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"gspo", "rloo", "reinforce-plus-plus", "cispo", "delta"})
     void everyVariantRaisesTheReward(String name) {
         BigramPolicy policy = new BigramPolicy(2.0, null);
         FakeStepContext context = new FakeStepContext(policy, List.of(FakeStepContext.example("p", "1", null, null)),
-                GrpoFamilyAlgorithmTest::containsSeven, 3);
+                FakeStepContext::containsSeven, 3);
         Map<String, Object> options = new java.util.HashMap<>(variant(name));
         options.put("group-size", 8);
         options.put("prompts-per-step", 4);
@@ -101,7 +89,7 @@ class GrpoFamilyAlgorithmTest {
             options.put("beta", 0.1);
             GrpoAlgorithm algorithm = grpo(options);
             FakeStepContext context = new FakeStepContext(policy,
-                    List.of(FakeStepContext.example("p", "1", null, null)), GrpoFamilyAlgorithmTest::containsSeven, 3);
+                    List.of(FakeStepContext.example("p", "1", null, null)), FakeStepContext::containsSeven, 3);
             algorithm.step(context);
             context.nextStep();
             algorithm.step(context);
@@ -111,10 +99,7 @@ class GrpoFamilyAlgorithmTest {
     }
 
     private static List<String> problems(Map<String, Object> overrides) {
-        List<String> out = new ArrayList<>();
-        OptionProblems problems = (c, key, message) -> out.add(key + ": " + message);
-        GrpoPlugin.GRPO.validate(config(overrides), problems);
-        return out;
+        return ValidationProblems.of(GrpoPlugin.GRPO, config(overrides));
     }
 
     @Test

@@ -7,15 +7,14 @@ import com.google.inject.Guice;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 import org.prefopt.algorithms.sft.SftAlgorithm;
 import org.prefopt.api.algorithm.Algorithm;
-import org.prefopt.api.config.OptionProblems;
 import org.prefopt.api.plugin.ComponentFactory;
 import org.prefopt.api.plugin.Plugin;
+import org.prefopt.api.testing.ValidationProblems;
 
 class GrpoPluginTest {
 
@@ -24,10 +23,7 @@ class GrpoPluginTest {
     }
 
     private static List<String> problems(ComponentFactory<?> factory, Config options) {
-        List<String> out = new ArrayList<>();
-        OptionProblems problems = (c, key, message) -> out.add(key + ": " + message);
-        factory.validate(options, problems);
-        return out;
+        return ValidationProblems.of(factory, options);
     }
 
     @Test

@@ -98,6 +98,16 @@ public final class FakeStepContext implements StepContext {
         return out;
     }
 
+    /** The toy task's reward: 1 when the completion contains token 7, else 0. */
+    public static double containsSeven(Example example, Completion completion) {
+        for (int t : completion.tokens()) {
+            if (t == 7) {
+                return 1;
+            }
+        }
+        return 0;
+    }
+
     public static Example example(String id, String prompt, String solution, Map<String, String> attributes) {
         return new Example(id, prompt, null, solution, 1, null, "test:" + id, attributes);
     }
