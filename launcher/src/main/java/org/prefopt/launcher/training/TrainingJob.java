@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.prefopt.api.algorithm.StepResult;
 import org.prefopt.api.data.Example;
 import org.prefopt.api.data.PromptSampler;
@@ -106,7 +107,7 @@ public final class TrainingJob {
      * Runs a step of loading the newest checkpoint; when it fails, the error names the damaged checkpoint and the
      * previous complete one, and how to resume from that instead.
      */
-    private <T> T loadable(CheckpointStore store, java.util.function.Supplier<T> load) {
+    private <T> T loadable(CheckpointStore store, Supplier<T> load) {
         try {
             return load.get();
         } catch (RuntimeException e) {
