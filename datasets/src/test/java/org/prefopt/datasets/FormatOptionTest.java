@@ -1,6 +1,7 @@
 package org.prefopt.datasets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.inject.Guice;
 import com.typesafe.config.Config;
@@ -73,6 +74,20 @@ class FormatOptionTest {
         assertEquals(List.of("math.format: applies to a file; a directory is read as the tree of JSON files"
                 + " (leave format = auto)"), problems("math", Map.of("path", tree.toString(), "format", "parquet")));
         assertEquals(List.of(), problems("math", Map.of("path", tree.toString())));
+    }
+
+    @Test
+    void syntheticSplitOptionsAreChecked() {
+        assertEquals(List.of("synthetic-arithmetic.split: must be one of [all, train, held-out] (got 'test')"),
+                problems("synthetic-arithmetic", Map.of("split", "test")));
+        assertEquals(List.of(), problems("synthetic-arithmetic", Map.of("split", "held-out", "distinct", "true",
+                "word-problems-from-level", "6")));
+        assertEquals(1, problems("synthetic-arithmetic", Map.of("held-out-share", "1.0")).size());
+        assertEquals(1, problems("synthetic-arithmetic", Map.of("word-problems-from-level", "7")).size());
+        List<Example> heldOut = read("synthetic-arithmetic", Map.of("split", "held-out", "count", "50", "distinct",
+                "true", "max-level", "2"));
+        assertEquals(50, heldOut.size());
+        heldOut.forEach(e -> assertTrue(org.prefopt.datasets.split.ProblemSpaceSplit.isHeldOut(e.prompt(), 0.25)));
     }
 
     private static ComponentFactory<?> factory(String name) {

@@ -1,12 +1,16 @@
 package org.prefopt.datasets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,6 +18,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.prefopt.api.data.Example;
+import org.prefopt.api.data.PromptKey;
+import org.prefopt.datasets.split.ProblemSpaceSplit;
 import org.prefopt.datasets.numeric.NumericAnswer;
 import org.prefopt.datasets.synthetic.ArithmeticGenerator;
 import org.prefopt.datasets.synthetic.Style;
@@ -115,6 +121,78 @@ class SyntheticArithmeticTest {
         assertTrue(meanLength[1] / n[1] <= 32, "level 1 stays tiny (prompt + solution chars): " + meanLength[1] / n[1]);
     }
 
+    @Test
+    void expressionFormAtEveryLevelIsStillCorrect() {
+        List<Example> ex = Fixtures.read(new SyntheticArithmeticDataset(new ArithmeticGenerator(3, Style.GSM8K, 1, 5, 0,
+                0, 6, ProblemSpaceSplit.NONE), 1000, "t"));
+        for (Example e : ex) {
+            long expected = solveArithmetic(e, 6);
+            assertEquals(Long.toString(expected), e.goldAnswer(), e.prompt());
+            checkSteps(e.referenceSolution().split("\n"), expected);
+        }
+    }
+
+    @Test
+    void trainAndHeldOutSidesNeverShareAProblemWhateverTheSeeds() {
+        Set<String> train = new HashSet<>();
+        for (long seed : new long[] {1, 2}) {
+            for (Style style : Style.values()) {
+                generate(seed, style, 1, 3000, new ProblemSpaceSplit(ProblemSpaceSplit.Side.TRAIN, 0.25))
+                        .forEach(e -> train.add(PromptKey.of(e.prompt())));
+            }
+        }
+        List<Example> heldOut = generate(999, Style.GSM8K, 3, 2000,
+                new ProblemSpaceSplit(ProblemSpaceSplit.Side.HELD_OUT, 0.25));
+        assertEquals(2000, heldOut.size());
+        heldOut.forEach(e -> assertFalse(train.contains(PromptKey.of(e.prompt())), "held-out problem trained on: " + e));
+        heldOut.forEach(e -> assertTrue(ProblemSpaceSplit.isHeldOut(e.prompt(), 0.25)));
+        // the split follows the problem: level 1 has 126 problems, about a quarter of them held out
+        Set<String> level1 = new HashSet<>();
+        generate(5, Style.GSM8K, 3, 5000, ProblemSpaceSplit.NONE).stream().filter(e -> e.difficulty() == 1)
+                .forEach(e -> level1.add(e.prompt()));
+        assertEquals(126, level1.size());
+        long held = level1.stream().filter(p -> ProblemSpaceSplit.isHeldOut(p, 0.25)).count();
+        assertTrue(held > 15 && held < 50, "held-out level-1 problems: " + held);
+    }
+
+    @Test
+    void noSplitKeepsTheRecordsOfBefore() {
+        assertEquals(generate(7, Style.MATH, 300), generate(7, Style.MATH, 3, 300, ProblemSpaceSplit.NONE));
+    }
+
+    @Test
+    void distinctSetsCountNoProblemTwiceAndRunOutPerLevel() {
+        ProblemSpaceSplit heldOut = new ProblemSpaceSplit(ProblemSpaceSplit.Side.HELD_OUT, 0.25);
+        List<Example> ex = Fixtures.read(new SyntheticArithmeticDataset(new ArithmeticGenerator(999, Style.GSM8K, 1, 4,
+                0, 0, 6, heldOut), 400, true, "t"));
+        assertEquals(400, ex.size());
+        Set<String> keys = new HashSet<>();
+        ex.forEach(e -> assertTrue(keys.add(PromptKey.of(e.prompt())), "twice: " + e.prompt()));
+        long level1 = ex.stream().filter(e -> e.difficulty() == 1).count();
+        long held = java.util.stream.IntStream.rangeClosed(1, 9).boxed()
+                .flatMap(a -> java.util.stream.Stream.of("+", "-").flatMap(op -> java.util.stream.IntStream
+                        .rangeClosed(1, 9).mapToObj(b -> "What is " + a + " " + op + " " + b + "?")))
+                .filter(p -> !p.contains("-") || p.charAt(8) >= p.charAt(12))
+                .filter(p -> ProblemSpaceSplit.isHeldOut(p, 0.25)).count();
+        assertEquals(held, level1, "every held-out level-1 problem once, no more");
+        assertTrue(ex.stream().filter(e -> e.difficulty() == 2).count() > 90);
+    }
+
+    @Test
+    void aLevelWithNoProblemOnItsSideFailsWithTheLevelAndWhatToChange() {
+        ArithmeticGenerator g = new ArithmeticGenerator(1, Style.GSM8K, 1, 1, 0, 0, 3,
+                new ProblemSpaceSplit(ProblemSpaceSplit.Side.HELD_OUT, 1e-9));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> g.example(0));
+        assertEquals("synthetic-arithmetic: no level-1 problem on the held-out side of the split after 100000 draws;"
+                + " change held-out-share or the levels", e.getMessage());
+    }
+
+    private static List<Example> generate(long seed, Style style, int wordProblemsFrom, int count,
+                                          ProblemSpaceSplit split) {
+        return Fixtures.read(new SyntheticArithmeticDataset(new ArithmeticGenerator(seed, style, 1, 5, 0.2, 0.1,
+                wordProblemsFrom, split), count, "t"));
+    }
+
     // ---- independent solvers ---------------------------------------------------------------------------------
 
     private static final Pattern START = Pattern.compile("(\\w+) has (\\d+) (\\w+)\\.");
@@ -125,9 +203,13 @@ class SyntheticArithmeticTest {
             Pattern.compile("\\w+ splits them into (\\d+) equal groups and keeps one group\\."), '/');
 
     private static long solveArithmetic(Example e) {
+        return solveArithmetic(e, 3);
+    }
+
+    private static long solveArithmetic(Example e, int wordProblemsFrom) {
         String p = e.prompt();
+        assertEquals(e.difficulty() < wordProblemsFrom, p.startsWith("What is "), p);
         if (p.startsWith("What is ")) {
-            assertTrue(e.difficulty() <= 2);
             Expr x = new Expr(p.substring(8, p.length() - 1));
             long v = x.sum();
             assertEquals(x.s.length(), x.i, "whole expression parsed: " + p);

@@ -30,6 +30,7 @@ import org.prefopt.datasets.preference.PreferenceRecords;
 import org.prefopt.datasets.sampler.CurriculumSampler;
 import org.prefopt.datasets.sampler.PassRateSampler;
 import org.prefopt.datasets.sampler.UniformSampler;
+import org.prefopt.datasets.split.ProblemSpaceSplit;
 import org.prefopt.datasets.synthetic.ArithmeticGenerator;
 import org.prefopt.datasets.synthetic.Style;
 import org.prefopt.datasets.synthetic.SyntheticArithmeticDataset;
@@ -213,10 +214,18 @@ public final class DatasetsPlugin implements Plugin {
         Style style = Style.parse(o.getString("style"));
         long seed = o.getLong("seed");
         long count = o.getLong("count");
+        ProblemSpaceSplit split = new ProblemSpaceSplit(ProblemSpaceSplit.Side.parse(o.getString("split")),
+                o.getDouble("held-out-share"));
         ArithmeticGenerator g = new ArithmeticGenerator(seed, style, o.getInt("min-level"), o.getInt("max-level"),
-                o.getDouble("non-numeric-share"), o.getDouble("fraction-share"));
-        return new SyntheticArithmeticDataset(g, count, "synthetic-arithmetic(count=" + count + ", seed=" + seed
-                + ", style=" + style.name().toLowerCase(Locale.ROOT) + ")");
+                o.getDouble("non-numeric-share"), o.getDouble("fraction-share"), o.getInt("word-problems-from-level"),
+                split);
+        boolean distinct = o.getBoolean("distinct");
+        String splitText = split.side() == ProblemSpaceSplit.Side.ALL ? ""
+                : String.format(Locale.ROOT, ", %s side of a %.3g held-out split", split.side().configName(),
+                        split.heldOutShare());
+        return new SyntheticArithmeticDataset(g, count, distinct, "synthetic-arithmetic(count=" + count + ", seed="
+                + seed + ", style=" + style.name().toLowerCase(Locale.ROOT) + splitText
+                + (distinct ? ", distinct" : "") + ")");
     }
 
     private static void validateSynthetic(Config o, OptionProblems p) {
@@ -232,6 +241,9 @@ public final class DatasetsPlugin implements Plugin {
         if (o.getDouble("non-numeric-share") + o.getDouble("fraction-share") > 1.0) {
             p.add(o, "fraction-share", "non-numeric-share + fraction-share must not exceed 1");
         }
+        p.requireRange(o, "word-problems-from-level", 1L, 6L);
+        p.requireOneOf(o, "split", List.of("all", "train", "held-out"));
+        p.requireRange(o, "held-out-share", 0.01, 0.99);
     }
 
     private static void validateDifficulty(Config o, OptionProblems p) {

@@ -6,21 +6,26 @@ import java.util.List;
 import java.util.Map;
 import org.prefopt.api.data.Example;
 import org.prefopt.datasets.random.SplitMix64;
+import org.prefopt.datasets.split.ProblemSpaceSplit;
 
 /**
  * Deterministic graded arithmetic problems with step-by-step solutions.
  *
  * <p>Level L has L operations applied left to right to a starting number; the number range grows with the level
  * (L1: single digits, {@code + -}; L2: up to 20, {@code + - *}; L3: up to 50; L4: up to 100, also {@code /};
- * L5: up to 1000). Levels 1-2 are bare expressions ("What is 3 + 4?"), levels 3-5 short word problems with one
- * sentence per operation. Every intermediate result is a non-negative integer (subtraction never goes below zero,
+ * L5: up to 1000). Levels below {@code wordProblemsFrom} (default 3) are bare expressions ("What is 3 + 4?"), the
+ * others short word problems with one sentence per operation. Every intermediate result is a non-negative integer (subtraction never goes below zero,
  * division is exact). Each solution line is one operation {@code a op b = c}; the last line states the answer in
  * the chosen {@link Style}.
  *
  * <p>In MATH style a share of records have non-integer answers: sums of fractions ({@code \frac{a}{b}}, numeric
  * under the numeric-answer definition) and linear expressions to simplify ({@code 5x + 4}, not numeric).
  *
- * <p>Record {@code i} depends only on {@code (seed, i)}, so a larger {@code count} extends a smaller one.
+ * <p>With a {@link ProblemSpaceSplit}, a record is drawn again (from the same seeded stream) until its problem lies
+ * on the wanted side, so a train-side and a held-out-side generator never share a problem, whatever their seeds.
+ *
+ * <p>Record {@code i} depends only on {@code (seed, i)} and the settings, so a larger {@code count} extends a smaller
+ * one.
  */
 public final class ArithmeticGenerator {
 
@@ -46,9 +51,23 @@ public final class ArithmeticGenerator {
     private final int maxLevel;
     private final double nonNumericShare;
     private final double fractionShare;
+    private final int wordProblemsFrom;
+    private final ProblemSpaceSplit split;
+
+    /** Draws before a level is declared empty on the wanted side of the split. */
+    private static final int MAX_DRAWS = 100_000;
 
     public ArithmeticGenerator(long seed, Style style, int minLevel, int maxLevel, double nonNumericShare,
                                double fractionShare) {
+        this(seed, style, minLevel, maxLevel, nonNumericShare, fractionShare, 3, ProblemSpaceSplit.NONE);
+    }
+
+    /**
+     * @param wordProblemsFrom the first level written as a word problem (6: none)
+     * @param split            which side of the problem space to draw from
+     */
+    public ArithmeticGenerator(long seed, Style style, int minLevel, int maxLevel, double nonNumericShare,
+                               double fractionShare, int wordProblemsFrom, ProblemSpaceSplit split) {
         if (minLevel < 1 || maxLevel > 5 || minLevel > maxLevel) {
             throw new IllegalArgumentException("levels must satisfy 1 <= min-level <= max-level <= 5 (got "
                     + minLevel + ".." + maxLevel + ")");
@@ -59,25 +78,37 @@ public final class ArithmeticGenerator {
         this.maxLevel = maxLevel;
         this.nonNumericShare = style == Style.MATH ? nonNumericShare : 0;
         this.fractionShare = style == Style.MATH ? fractionShare : 0;
+        this.wordProblemsFrom = wordProblemsFrom;
+        this.split = split;
     }
 
     /** Record {@code index}: level cycles through the range so tiers are balanced. */
     public Example example(long index) {
         int level = minLevel + (int) (index % (maxLevel - minLevel + 1));
         SplitMix64 rnd = SplitMix64.forItem(seed, index);
-        double kind = rnd.nextDouble();
-        Problem p;
-        if (kind < nonNumericShare) {
-            p = expression(level, rnd);
-        } else if (kind < nonNumericShare + fractionShare) {
-            p = fractions(level, rnd);
-        } else {
-            p = arithmetic(level, rnd);
+        Problem p = draw(level, rnd);
+        for (int draws = 1; !split.contains(p.prompt); draws++) {
+            if (draws == MAX_DRAWS) {
+                throw new IllegalStateException("synthetic-arithmetic: no level-" + level + " problem on the "
+                        + split.side().configName() + " side of the split after " + MAX_DRAWS
+                        + " draws; change held-out-share or the levels");
+            }
+            p = draw(level, rnd);
         }
         String solution = String.join("\n", p.steps) + "\n" + style.finalLine(p.answerLatex);
         String id = "synthetic-" + seed + "-" + index;
         return new Example(id, p.prompt, p.answerLatex, solution, level, p.subject,
                 "synthetic-arithmetic(seed=" + seed + ")#" + index, Map.of());
+    }
+
+    private Problem draw(int level, SplitMix64 rnd) {
+        double kind = rnd.nextDouble();
+        if (kind < nonNumericShare) {
+            return expression(level, rnd);
+        } else if (kind < nonNumericShare + fractionShare) {
+            return fractions(level, rnd);
+        }
+        return arithmetic(level, rnd);
     }
 
     private record Problem(String prompt, List<String> steps, String answerLatex, String subject) {
@@ -134,7 +165,7 @@ public final class ArithmeticGenerator {
             sentences.add(String.format(java.util.Locale.ROOT, template, name, b));
             value = next;
         }
-        String prompt = level <= 2 ? "What is " + expr + "?"
+        String prompt = level < wordProblemsFrom ? "What is " + expr + "?"
                 : String.join(" ", sentences) + " How many " + items + " does " + name + " have now?";
         return new Problem(prompt, steps, Long.toString(value), SUBJECT_ARITHMETIC);
     }

@@ -19,7 +19,7 @@ final class PolicyArgs {
     @Option(names = "--model", paramLabel = "<dir>", description = "A Hugging Face checkpoint directory.")
     String model;
 
-    @Option(names = "--preset", paramLabel = "<name>", description = "A tiny-policy preset instead (tiny, bench-small).")
+    @Option(names = "--preset", paramLabel = "<name>", description = "A tiny-policy preset instead (tiny, small, bench-small).")
     String preset;
 
     @Option(names = "--device", defaultValue = "cpu", paramLabel = "<cpu|cuda:N|auto>",

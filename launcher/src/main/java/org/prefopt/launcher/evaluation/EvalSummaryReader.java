@@ -91,6 +91,23 @@ public final class EvalSummaryReader {
         return new EvalSummary(root.get("set").asText(), step, greedy, tiers, meanAtK, file);
     }
 
+    /**
+     * The overlap a summary records: for each training pool that shares prompts with the set, how many of its
+     * examples; empty for a set no training pool shares a prompt with (or a summary written before it was recorded).
+     */
+    public static Map<String, Integer> trainingOverlap(Path file) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": not a readable evaluation summary (" + e.getMessage() + ")",
+                    e);
+        }
+        Map<String, Integer> out = new LinkedHashMap<>();
+        root.path(Evaluator.TRAINING_OVERLAP).fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asInt()));
+        return out;
+    }
+
     private static Proportion proportion(JsonNode node, Path file, String what) {
         if (!node.path("n").canConvertToLong() || !node.path("correct").canConvertToLong()) {
             throw new IllegalArgumentException(file + ": " + what + " needs integer \"n\" and \"correct\"");

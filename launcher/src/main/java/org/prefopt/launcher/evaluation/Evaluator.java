@@ -39,6 +39,9 @@ import org.prefopt.launcher.rundir.RunDirectory;
 public final class Evaluator {
 
 
+    /** Summary key: examples of the set whose prompt also occurs in a training pool, per pool. */
+    public static final String TRAINING_OVERLAP = "training_overlap";
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final ObjectMapper JSONL = new ObjectMapper();
 
@@ -105,6 +108,10 @@ public final class Evaluator {
         summary.put("step", step);
         summary.put("examples", examples.size());
         summary.put("correct_rule", ruleDescription());
+        if (!set.trainingOverlap().isEmpty()) {
+            ObjectNode overlap = summary.putObject(TRAINING_OVERLAP);
+            set.trainingOverlap().forEach(overlap::put);
+        }
         StringBuilder generations = new StringBuilder();
         long setSeed = Seeds.derive(Seeds.derive(runSeed, Seeds.EVAL, step), set.name().hashCode(), 0);
 

@@ -30,6 +30,27 @@ public final class RunReport {
     private RunReport() {
     }
 
+    /**
+     * One warning per eval set whose last evaluation shares prompts with a training pool: its accuracy then measures
+     * memory as well as generalisation, which a reader of the report must see, not only the run log.
+     */
+    static List<String> overlapNotes(List<EvalSummary> evals) {
+        Map<String, EvalSummary> latest = new java.util.TreeMap<>();
+        evals.forEach(e -> latest.put(e.set(), e));
+        List<String> notes = new ArrayList<>();
+        latest.forEach((set, e) -> {
+            Map<String, Integer> overlap = EvalSummaryReader.trainingOverlap(e.summaryFile());
+            if (!overlap.isEmpty()) {
+                List<String> parts = new ArrayList<>();
+                overlap.forEach((pool, n) -> parts.add(n + " with the " + pool + " pool"));
+                notes.add("Not unseen: eval set " + set + " shares prompts with training (" + String.join(", ", parts)
+                        + "), so its accuracy measures memory as well as generalisation. Use a held-out split"
+                        + " (the held-out filter, or split = train / held-out of a synthetic dataset).");
+            }
+        });
+        return notes;
+    }
+
     /** Writes the report of {@code runDir}; returns the HTML page. */
     public static Path write(Path runDir) {
         Path out = runDir.resolve(RunDirectory.REPORT);
@@ -46,6 +67,8 @@ public final class RunReport {
             page.paragraph("No evaluation yet (eval.sets is empty, or the run has not reached an evaluation).");
         }
         tables.forEach((title, table) -> page.paragraph(title).table(table));
+        List<String> overlapNotes = overlapNotes(evals);
+        overlapNotes.forEach(page::paragraph);
 
         List<String> images = new ArrayList<>();
         for (String set : evals.stream().map(EvalSummary::set).distinct().sorted().toList()) {
@@ -115,6 +138,7 @@ public final class RunReport {
                     metrics.meanOfLast("reward", 50)));
         }
         md.append("\n\n").append(EvalTable.render(evals));
+        overlapNotes.forEach(n -> md.append("\n").append(n).append("\n"));
         AtomicFiles.write(out.resolve(RunDirectory.REPORT_SUMMARY), md.toString().getBytes(StandardCharsets.UTF_8));
         return out.resolve(RunDirectory.REPORT_HTML);
     }

@@ -3,7 +3,9 @@ package org.prefopt.launcher.run;
 import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.prefopt.api.algorithm.Algorithm;
 import org.prefopt.api.data.Dataset;
@@ -95,14 +97,17 @@ public final class TrainingRunHandler implements RunHandler {
             String prefix = "eval.sets." + i;
             List<Example> examples = pool(assembly, "eval set " + set.getString("name"), prefix + ".dataset",
                     prefix + ".filter", limit);
-            evalSets.add(RunSections.evalSet(set, examples, evalSettings));
             String label = "eval set " + set.getString("name");
-            ExamplePools.reportOverlap(label, examples, "training", pool);
+            Map<String, Integer> overlap = new LinkedHashMap<>();
+            overlap.put("training", ExamplePools.reportOverlap(label, examples, "training", pool));
             for (Stage stage : stages) {
                 if (stage.pool() != null) {
-                    ExamplePools.reportOverlap(label, examples, "stage " + stage.name(), stage.pool());
+                    overlap.put("stage " + stage.name(),
+                            ExamplePools.reportOverlap(label, examples, "stage " + stage.name(), stage.pool()));
                 }
             }
+            overlap.values().removeIf(n -> n == 0);
+            evalSets.add(RunSections.evalSet(set, examples, evalSettings).withTrainingOverlap(overlap));
         }
 
         return new TrainingSetup(assembly.component(Slot.POLICY, "policy"), assembly.component(Slot.BACKEND, "backend"),

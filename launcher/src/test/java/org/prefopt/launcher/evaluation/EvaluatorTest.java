@@ -165,6 +165,20 @@ class EvaluatorTest {
     }
 
     @Test
+    void theSummaryRecordsHowManyExamplesEachTrainingPoolShares() throws Exception {
+        EvalSettings settings = new EvalSettings(EvalSettings.FIRST, 1.0, 4, List.of(1), true, 3);
+        try (RewardScorer scorer = new RewardScorer(List.of(new WeightedReward(FakeRewards.digit(), 1.0)), 1)) {
+            Evaluator evaluator = new Evaluator(new ScriptedPolicy(examples()), TEMPLATE, scorer,
+                    new SamplingParams(8, 0.7, 1.0, 0, false, List.of(), 0), settings, 42, run);
+            EvalSummary s = evaluator.evaluate(new EvalSet("held", examples(), 0, true).withTrainingOverlap(
+                    Map.of("training", 3)), 5);
+            assertEquals(Map.of("training", 3), EvalSummaryReader.trainingOverlap(s.summaryFile()));
+            EvalSummary clean = evaluator.evaluate(new EvalSet("held", examples(), 0, true), 6);
+            assertEquals(Map.of(), EvalSummaryReader.trainingOverlap(clean.summaryFile()));
+        }
+    }
+
+    @Test
     void greedyAccuracyPerTierWithWilsonIntervals() throws Exception {
         EvalSettings settings = new EvalSettings(EvalSettings.FIRST, 1.0, 4, List.of(1, 2, 8), true, 3);
         EvalSummary summary = evaluate(settings, new ScriptedPolicy(examples()), 4);

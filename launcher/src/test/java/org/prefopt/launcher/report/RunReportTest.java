@@ -66,6 +66,22 @@ class RunReportTest {
     }
 
     @Test
+    void anEvalSetThatSharesPromptsWithTrainingIsFlaggedInTheReportNotOnlyInTheLog() throws Exception {
+        writeRun(run, "x");
+        String page = Files.readString(RunReport.write(run));
+        assertFalse(page.contains("Not unseen"), "no overlap recorded, no warning");
+        Files.writeString(run.resolve("eval/heldout/step-8.json"), """
+                {"set": "heldout", "step": 8, "training_overlap": {"training": 7, "stage grpo": 3},
+                 "greedy": {"overall": {"n": 20, "correct": 10}, "tiers": {"1": {"n": 20, "correct": 10}}}}
+                """);
+        String note = "Not unseen: eval set heldout shares prompts with training (7 with the training pool, 3 with the"
+                + " stage grpo pool), so its accuracy measures memory as well as generalisation. Use a held-out split"
+                + " (the held-out filter, or split = train / held-out of a synthetic dataset).";
+        assertTrue(Files.readString(RunReport.write(run)).contains(note));
+        assertTrue(Files.readString(run.resolve("report/summary.md")).contains(note));
+    }
+
+    @Test
     void theTierChartComparesTheStartOfTheLastStageWithTheEnd() throws Exception {
         writeRun(run, "x");
         var evals = org.prefopt.launcher.evaluation.EvalSummaryReader.readAll(run);
