@@ -61,7 +61,7 @@ final class SweepCommand implements Callable<Integer> {
             if (parallel < 1) {
                 throw new UsageException("--parallel must be at least 1");
             }
-            sweep = new SweepSpec(sweep.name(), sweep.directory(), sweep.variants(), parallel, sweep.compareTo());
+            sweep = sweep.withParallel(parallel);
         }
         validate(sweep);
         PrintWriter out = spec.commandLine().getOut();
