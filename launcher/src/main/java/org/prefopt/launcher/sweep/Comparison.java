@@ -153,7 +153,7 @@ public final class Comparison {
         List<VariantOutcome> members = outcomes.stream().filter(o -> o.variant().group().equals(group)).toList();
         long n = 0;
         long correct = 0;
-        Map<String, long[]> tiers = new LinkedHashMap<>();
+        List<EvalSummary> evaluations = new ArrayList<>();
         int ownSteps = 0;
         int steps = 0;
         double wall = 0;
@@ -169,18 +169,27 @@ public final class Comparison {
             evaluated++;
             n += s.greedy().n();
             correct += s.greedy().correct();
+            evaluations.add(s);
+        }
+        String label = group + " (pooled over " + evaluated + " of " + members.size() + " runs)";
+        return new Row(label, null, ownSteps / members.size(), steps / members.size(), wall / members.size(),
+                n == 0 ? null : Proportion.of(correct, n), pooledTiers(evaluations), "", null,
+                evaluated == members.size() ? VariantState.DONE : "incomplete");
+    }
+
+    /** Greedy accuracy per tier over several evaluations: correct answers and problems summed. */
+    static Map<String, Proportion> pooledTiers(List<EvalSummary> evaluations) {
+        Map<String, long[]> sums = new LinkedHashMap<>();
+        for (EvalSummary s : evaluations) {
             s.greedyTiers().forEach((t, p) -> {
-                long[] c = tiers.computeIfAbsent(t, k -> new long[2]);
+                long[] c = sums.computeIfAbsent(t, k -> new long[2]);
                 c[0] += p.correct();
                 c[1] += p.n();
             });
         }
-        Map<String, Proportion> tierProps = new LinkedHashMap<>();
-        tiers.forEach((t, c) -> tierProps.put(t, Proportion.of(c[0], c[1])));
-        String label = group + " (pooled over " + evaluated + " of " + members.size() + " runs)";
-        return new Row(label, null, ownSteps / members.size(), steps / members.size(), wall / members.size(),
-                n == 0 ? null : Proportion.of(correct, n), tierProps, "", null,
-                evaluated == members.size() ? VariantState.DONE : "incomplete");
+        Map<String, Proportion> out = new LinkedHashMap<>();
+        sums.forEach((t, c) -> out.put(t, Proportion.of(c[0], c[1])));
+        return out;
     }
 
     /** The paired difference of each (variant, reference) pair's overall accuracy, pooled over the pairs. */

@@ -101,11 +101,11 @@ public final class ComparisonReport {
             low[i] = 100 * g.gains().get(i).low();
             high[i] = 100 * g.gains().get(i).high();
         }
-        Charts.line(png, "Paired gain of " + g.variant() + " over " + g.reference() + " per tier on " + g.set(),
-                "difficulty tier", "greedy pass@1 gain (points)", List.of(
-                        new Charts.Line("gain (" + g.variant() + " - " + g.reference() + ")", x, gain, null, true),
-                        new Charts.Line("95% interval, upper end (paired bootstrap)", x, high, null, true),
-                        new Charts.Line("95% interval, lower end (paired bootstrap)", x, low, null, true),
+        Charts.line(png, "Paired gain of " + g.variant() + " over " + g.reference() + " per tier on " + g.set()
+                        + " (bootstrap 95% interval)", "difficulty tier", "greedy pass@1 gain (points)", List.of(
+                        new Charts.Line(g.variant() + " - " + g.reference(), x, gain, null, true),
+                        new Charts.Line("95% upper end", x, high, null, true),
+                        new Charts.Line("95% lower end", x, low, null, true),
                         new Charts.Line("no gain", x, zero, null, false)));
     }
 

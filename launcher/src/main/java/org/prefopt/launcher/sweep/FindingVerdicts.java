@@ -113,7 +113,8 @@ final class FindingVerdicts {
             }
         }
         String largestTier = tiers.get(largest);
-        Map<String, Proportion> accuracy = pooledTiers(pairs, f.set());
+        Map<String, Proportion> accuracy = Comparison.pooledTiers(pairs.cells().stream()
+                .map(p -> p[0].evaluations().get(f.set())).toList());
         StringBuilder perTier = new StringBuilder("; per tier gain (" + f.variant() + " accuracy):");
         for (int i = 0; i < tiers.size(); i++) {
             Proportion p = accuracy.get(tiers.get(i));
@@ -207,21 +208,6 @@ final class FindingVerdicts {
             return Verdict.REPRODUCED;
         }
         return d.difference() > bound ? Verdict.INCONCLUSIVE : Verdict.NOT_REPRODUCED;
-    }
-
-    /** The variant's accuracy per tier, correct answers summed over the paired cells. */
-    private static Map<String, Proportion> pooledTiers(Pairs pairs, String set) {
-        Map<String, long[]> sums = new java.util.LinkedHashMap<>();
-        for (VariantOutcome[] p : pairs.cells()) {
-            p[0].evaluations().get(set).greedyTiers().forEach((t, prop) -> {
-                long[] c = sums.computeIfAbsent(t, k -> new long[2]);
-                c[0] += prop.correct();
-                c[1] += prop.n();
-            });
-        }
-        Map<String, Proportion> out = new java.util.LinkedHashMap<>();
-        sums.forEach((t, c) -> out.put(t, Proportion.of(c[0], c[1])));
-        return out;
     }
 
     /** A difference in points with its interval: {@code +19.5 [+12.3, +26.1]}. */
