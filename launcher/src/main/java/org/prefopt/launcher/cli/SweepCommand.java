@@ -61,7 +61,7 @@ final class SweepCommand implements Callable<Integer> {
             if (parallel < 1) {
                 throw new UsageException("--parallel must be at least 1");
             }
-            sweep = new SweepSpec(sweep.name(), sweep.directory(), sweep.variants(), parallel, sweep.compareTo());
+            sweep = sweep.withParallel(parallel);
         }
         validate(sweep);
         PrintWriter out = spec.commandLine().getOut();
@@ -99,7 +99,15 @@ final class SweepCommand implements Callable<Integer> {
             }
         }
         Comparison comparison = Comparison.read(sweep, runner);
-        Path report = ComparisonReport.write(comparison, sweep);
+        Path report;
+        try {
+            report = ComparisonReport.write(comparison, sweep);
+        } catch (IllegalArgumentException e) {
+            // e.g. two variants evaluated on different problems: the paired comparison refuses, naming both runs
+            spec.commandLine().getErr().println("prefopt sweep: cannot write the comparison: " + e.getMessage()
+                    + "\nThe runs are kept; after fixing it, write the comparison with --report-only.");
+            return ExitCodes.BAD_INPUT;
+        }
         out.println();
         out.print(comparison.markdown());
         out.println("comparison report: " + report.toAbsolutePath());

@@ -297,15 +297,27 @@ public final class Evaluator {
         Map<String, long[]> out = new LinkedHashMap<>();
         tiers.forEach((d, idx) -> {
             if (d != Example.UNKNOWN_DIFFICULTY) {
-                out.put(Integer.toString(d), idx.stream().mapToLong(Integer::longValue).toArray());
+                out.put(tierName(d), idx.stream().mapToLong(Integer::longValue).toArray());
             }
         });
         List<Integer> unknown = tiers.get(Example.UNKNOWN_DIFFICULTY);
         if (unknown != null) {
-            out.put("unknown", unknown.stream().mapToLong(Integer::longValue).toArray());
+            out.put(tierName(Example.UNKNOWN_DIFFICULTY), unknown.stream().mapToLong(Integer::longValue).toArray());
         }
         return out;
     }
+
+    /** The tier name of a difficulty: "1", "2", ..., or "unknown". */
+    public static String tierName(int difficulty) {
+        return difficulty == Example.UNKNOWN_DIFFICULTY ? UNKNOWN_TIER : Integer.toString(difficulty);
+    }
+
+    /** The tier of examples without a difficulty; it sorts after every numbered tier. */
+    public static final String UNKNOWN_TIER = "unknown";
+
+    /** Tier names in increasing difficulty, {@link #UNKNOWN_TIER} last: the order of {@link #byTier}. */
+    public static final java.util.Comparator<String> TIER_ORDER = java.util.Comparator
+            .comparingInt((String t) -> UNKNOWN_TIER.equals(t) ? Integer.MAX_VALUE : Integer.parseInt(t));
 
     private static long[] allIndices(int n) {
         long[] idx = new long[n];

@@ -17,15 +17,17 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.prefopt.launcher.evaluation.EvalSummary;
 import org.prefopt.launcher.evaluation.EvalSummaryReader;
+import org.prefopt.launcher.evaluation.PairedBootstrap;
+import org.prefopt.launcher.evaluation.PairedDifference;
 import org.prefopt.launcher.evaluation.Proportion;
-import org.prefopt.launcher.evaluation.ProportionDifference;
 import org.prefopt.launcher.rundir.RunDirectory;
 
 /**
  * The sweep's comparison: for every eval set, each variant's last evaluation side by side (greedy pass@1 overall
  * and per difficulty tier, sampled mean@k), the training steps and wall time it used, and its difference from the
- * {@code compare-to} variant of the same grid cell with a 95% interval. With a grid, each variant also gets a row
- * pooled over its grid cells (e.g. over seeds).
+ * {@code compare-to} variant of the same grid cell with a paired bootstrap 95% interval (both are evaluated on the
+ * same problems). With a grid, each variant also gets a row pooled over its grid cells (e.g. over seeds). Above the
+ * tables, one verdict line per finding configured in {@code sweep.findings}.
  */
 public final class Comparison {
 
@@ -33,10 +35,15 @@ public final class Comparison {
 
     private final SweepSpec spec;
     private final List<VariantOutcome> outcomes;
+    private final Pairing pairing;
+    /** rows and verdicts resample 10,000 times; the report asks for them several times */
+    private final Map<String, List<Row>> rows = new LinkedHashMap<>();
+    private List<Verdict> verdicts;
 
     public Comparison(SweepSpec spec, List<VariantOutcome> outcomes) {
         this.spec = spec;
         this.outcomes = List.copyOf(outcomes);
+        this.pairing = new Pairing(spec);
     }
 
     public List<VariantOutcome> outcomes() {
@@ -85,21 +92,32 @@ public final class Comparison {
 
     /** A table row: a variant, or a group pooled over its grid cells. */
     public record Row(String label, VariantOutcome outcome, int ownSteps, int steps, double wallSeconds,
-                      Proportion overall, Map<String, Proportion> tiers, String meanAtK, ProportionDifference delta,
+                      Proportion overall, Map<String, Proportion> tiers, String meanAtK, PairedDifference delta,
                       String status) {
+    }
+
+    /** The verdicts of the configured findings, in the order of their numbers. */
+    public List<Verdict> verdicts() {
+        if (verdicts == null) {
+            verdicts = FindingVerdicts.of(spec.findings(), outcomes, pairing);
+        }
+        return verdicts;
     }
 
     /** The rows of one eval set: every variant, then (with a grid) each group pooled. */
     public List<Row> rows(String set) {
+        return rows.computeIfAbsent(set, this::computeRows);
+    }
+
+    private List<Row> computeRows(String set) {
         List<Row> rows = new ArrayList<>();
         for (VariantOutcome o : outcomes) {
             EvalSummary s = o.evaluations().get(set);
             Proportion overall = s == null ? null : s.greedy();
-            ProportionDifference delta = null;
+            PairedDifference delta = null;
             VariantOutcome ref = reference(o);
-            if (overall != null && ref != null && ref != o && ref.evaluations().get(set) != null
-                    && ref.evaluations().get(set).greedy() != null) {
-                delta = ProportionDifference.of(overall, ref.evaluations().get(set).greedy());
+            if (ref != null && ref != o && Pairing.evaluated(o, set) && Pairing.evaluated(ref, set)) {
+                delta = paired(java.util.Collections.singletonList(new VariantOutcome[] {o, ref}), set);
             }
             String meanAtK = s == null || s.meanAtK() == null ? "" : String.format(Locale.ROOT, "%.1f%% [%.1f, %.1f]",
                     100 * s.meanAtK().mean(), 100 * s.meanAtK().low(), 100 * s.meanAtK().high());
@@ -113,12 +131,17 @@ public final class Comparison {
             for (String group : outcomes.stream().map(o -> o.variant().group()).distinct().toList()) {
                 pooled.put(group, pool(group, set));
             }
-            Row refRow = pooled.get(spec.compareTo());
             for (var e : pooled.entrySet()) {
                 Row r = e.getValue();
-                ProportionDifference d = r.overall() != null && refRow != null && refRow.overall() != null
-                        && !e.getKey().equals(spec.compareTo()) ? ProportionDifference.of(r.overall(), refRow.overall())
-                        : null;
+                List<VariantOutcome[]> pairs = new ArrayList<>();
+                for (VariantOutcome o : outcomes) {
+                    VariantOutcome ref = reference(o);
+                    if (o.variant().group().equals(e.getKey()) && ref != null && ref != o && Pairing.evaluated(o, set)
+                            && Pairing.evaluated(ref, set)) {
+                        pairs.add(new VariantOutcome[] {o, ref});
+                    }
+                }
+                PairedDifference d = pairs.isEmpty() ? null : paired(pairs, set);
                 rows.add(new Row(r.label(), null, r.ownSteps(), r.steps(), r.wallSeconds(), r.overall(), r.tiers(),
                         "", d, r.status()));
             }
@@ -130,7 +153,7 @@ public final class Comparison {
         List<VariantOutcome> members = outcomes.stream().filter(o -> o.variant().group().equals(group)).toList();
         long n = 0;
         long correct = 0;
-        Map<String, long[]> tiers = new LinkedHashMap<>();
+        List<EvalSummary> evaluations = new ArrayList<>();
         int ownSteps = 0;
         int steps = 0;
         double wall = 0;
@@ -146,18 +169,33 @@ public final class Comparison {
             evaluated++;
             n += s.greedy().n();
             correct += s.greedy().correct();
+            evaluations.add(s);
+        }
+        String label = group + " (pooled over " + evaluated + " of " + members.size() + " runs)";
+        return new Row(label, null, ownSteps / members.size(), steps / members.size(), wall / members.size(),
+                n == 0 ? null : Proportion.of(correct, n), pooledTiers(evaluations), "", null,
+                evaluated == members.size() ? VariantState.DONE : "incomplete");
+    }
+
+    /** Greedy accuracy per tier over several evaluations: correct answers and problems summed. */
+    static Map<String, Proportion> pooledTiers(List<EvalSummary> evaluations) {
+        Map<String, long[]> sums = new LinkedHashMap<>();
+        for (EvalSummary s : evaluations) {
             s.greedyTiers().forEach((t, p) -> {
-                long[] c = tiers.computeIfAbsent(t, k -> new long[2]);
+                long[] c = sums.computeIfAbsent(t, k -> new long[2]);
                 c[0] += p.correct();
                 c[1] += p.n();
             });
         }
-        Map<String, Proportion> tierProps = new LinkedHashMap<>();
-        tiers.forEach((t, c) -> tierProps.put(t, Proportion.of(c[0], c[1])));
-        String label = group + " (pooled over " + evaluated + " of " + members.size() + " runs)";
-        return new Row(label, null, ownSteps / members.size(), steps / members.size(), wall / members.size(),
-                n == 0 ? null : Proportion.of(correct, n), tierProps, "", null,
-                evaluated == members.size() ? VariantState.DONE : "incomplete");
+        Map<String, Proportion> out = new LinkedHashMap<>();
+        sums.forEach((t, c) -> out.put(t, Proportion.of(c[0], c[1])));
+        return out;
+    }
+
+    /** The paired difference of each (variant, reference) pair's overall accuracy, pooled over the pairs. */
+    private PairedDifference paired(List<VariantOutcome[]> pairs, String set) {
+        List<PairedBootstrap.Cell> cells = pairs.stream().map(p -> pairing.cell(p[0], p[1], set, false)).toList();
+        return PairedBootstrap.of(cells).difference(List.of(Pairing.ALL));
     }
 
     /** The compare-to variant in the same grid cell, or null. */
@@ -168,8 +206,16 @@ public final class Comparison {
 
     /** What the tables show; {@code %s} is the compare-to variant. */
     public static final String LEGEND = "Greedy pass@1 on each eval set at each variant's last evaluation, with 95%"
-            + " Wilson intervals; Δ is the difference from '%s' (same grid cell) with a 95% Newcombe interval"
-            + " (* = the interval excludes 0). Steps: trained by the variant itself (after its fork) / in total.";
+            + " Wilson intervals; Δ is the paired difference from '%s' (same grid cell), in points: both are graded on"
+            + " the same problems, matched by id, and the 95% interval is the percentile interval of a paired bootstrap"
+            + " over problems (" + String.format(Locale.ROOT, "%,d", PairedBootstrap.RESAMPLES) + " resamples, fixed"
+            + " seed); pooled rows resample grid cells, then problems in each (* = the interval excludes 0). Steps:"
+            + " trained by the variant itself (after its fork) / in total.";
+
+    /** The legend with the compare-to variant filled in, and the finding rules when there are findings. */
+    public String legend() {
+        return LEGEND.replace("%s", spec.compareTo()) + (spec.findings().isEmpty() ? "" : " " + FindingVerdicts.RULES);
+    }
 
     /** The comparison table of one eval set, header row first. */
     public List<List<String>> table(String set) {
@@ -180,7 +226,7 @@ public final class Comparison {
         List<String> header = new ArrayList<>(List.of("variant", "steps", "wall time", "overall"));
         tiers.forEach(t -> header.add("tier " + t));
         header.add("sampled mean@k");
-        header.add("Δ overall vs " + spec.compareTo());
+        header.add("Δ overall vs " + spec.compareTo() + " (paired bootstrap 95%)");
         table.add(header);
         for (Row r : rows) {
             List<String> cells = new ArrayList<>();
@@ -202,7 +248,10 @@ public final class Comparison {
     public String markdown() {
         StringBuilder out = new StringBuilder();
         out.append("# Sweep ").append(spec.name()).append("\n\n");
-        out.append(LEGEND.replace("%s", spec.compareTo())).append("\n\n");
+        for (Verdict v : verdicts()) {
+            out.append(v.line()).append("\n\n");
+        }
+        out.append(legend()).append("\n\n");
         for (String set : sets()) {
             out.append("## eval set ").append(set).append("\n\n");
             List<List<String>> table = table(set);

@@ -14,7 +14,8 @@ import org.prefopt.launcher.rundir.RunDirectory;
 
 /**
  * Writes a sweep's comparison into its directory: {@code comparison.md}, {@code comparison.html} with the same
- * tables, and one grouped bar chart per eval set (accuracy per tier, variants side by side, 95% interval bars).
+ * tables, and one grouped bar chart per eval set (accuracy per tier, variants side by side, 95% interval bars); the
+ * verdict lines of the findings on top, with the plateau finding's per-tier paired gain plotted.
  */
 public final class ComparisonReport {
 
@@ -29,7 +30,16 @@ public final class ComparisonReport {
         Path dir = spec.directory();
         AtomicFiles.write(dir.resolve(MARKDOWN), comparison.markdown().getBytes(StandardCharsets.UTF_8));
         HtmlPage page = new HtmlPage("prefopt sweep " + spec.name());
-        page.paragraph(Comparison.LEGEND.replace("%s", spec.compareTo()));
+        for (Verdict v : comparison.verdicts()) {
+            page.paragraph(v.line());
+            if (v.tierGains() != null) {
+                String png = "comparison-finding-" + v.number() + "-gain.png";
+                gainChart(dir.resolve(png), v.tierGains());
+                page.image(png, "paired gain per tier of " + v.tierGains().variant() + " over "
+                        + v.tierGains().reference() + " on " + v.tierGains().set());
+            }
+        }
+        page.paragraph(comparison.legend());
         for (String set : comparison.sets()) {
             List<Comparison.Row> rows = comparison.rows(set);
             page.heading("eval set " + set);
@@ -75,6 +85,28 @@ public final class ComparisonReport {
             Charts.bars(png, "Accuracy per difficulty tier on " + set + " by variant", "difficulty tier",
                     "greedy pass@1 (%)", categories, series);
         }
+    }
+
+    /** The plateau finding's per-tier paired gain with its bootstrap interval (asymmetric, so drawn as two lines). */
+    private static void gainChart(Path png, Verdict.TierGains g) {
+        int n = g.tiers().size();
+        double[] x = new double[n];
+        double[] gain = new double[n];
+        double[] low = new double[n];
+        double[] high = new double[n];
+        double[] zero = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = Integer.parseInt(g.tiers().get(i));
+            gain[i] = 100 * g.gains().get(i).difference();
+            low[i] = 100 * g.gains().get(i).low();
+            high[i] = 100 * g.gains().get(i).high();
+        }
+        Charts.line(png, "Paired gain of " + g.variant() + " over " + g.reference() + " per tier on " + g.set()
+                        + " (bootstrap 95% interval)", "difficulty tier", "greedy pass@1 gain (points)", List.of(
+                        new Charts.Line(g.variant() + " - " + g.reference(), x, gain, null, true),
+                        new Charts.Line("95% upper end", x, high, null, true),
+                        new Charts.Line("95% lower end", x, low, null, true),
+                        new Charts.Line("no gain", x, zero, null, false)));
     }
 
     private static void add(Proportion p, List<Double> values, List<Double> errors) {

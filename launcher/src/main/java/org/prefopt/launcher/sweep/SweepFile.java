@@ -34,6 +34,7 @@ import org.prefopt.launcher.config.RunConfigLoader;
  *     { name = easy, fork-from = base, set { ... } }   # starts from base's last checkpoint
  *   ]
  *   grid { run.seed = [1, 2] }    # optional; every variant runs once per combination of these values
+ *   findings { ... }              # optional; the study's claims the comparison checks, see FindingsSection
  * }
  * </pre>
  *
@@ -44,7 +45,7 @@ public final class SweepFile {
 
     public static final String SECTION = "sweep";
     private static final Set<String> KEYS = Set.of("name", "output-dir", "parallel", "compare-to", "variants", "grid",
-            "defs");
+            "defs", "findings");
     private static final Set<String> VARIANT_KEYS = Set.of("name", "set", "fork-from");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
@@ -126,7 +127,27 @@ public final class SweepFile {
                 variants.add(new Variant(variantName, e.name, config.resolve(), e.forkFrom, labels));
             }
         }
-        return new SweepSpec(name, Path.of(outputDir).resolve(name), variants, parallel, compareTo);
+        Findings findings = FindingsSection.parse(sweep, evalSets(variants), problems);
+        problems.throwIfAny();
+        return new SweepSpec(name, Path.of(outputDir).resolve(name), variants, parallel, compareTo, findings);
+    }
+
+    /** Each variant's (sweep-file name) eval set names, over all its grid cells. */
+    private static Map<String, Set<String>> evalSets(List<Variant> variants) {
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        for (Variant v : variants) {
+            Set<String> sets = out.computeIfAbsent(v.group(), g -> new java.util.TreeSet<>());
+            try {
+                for (Config set : v.config().getConfigList("eval.sets")) {
+                    if (set.hasPath("name")) {
+                        sets.add(set.getString("name"));
+                    }
+                }
+            } catch (ConfigException e) {
+                // a malformed eval section is reported with its line when the variant's run file is checked
+            }
+        }
+        return out;
     }
 
     /** The variant's name in a grid cell: {@code easy_seed-2}; only the last segment of a grid path is used. */

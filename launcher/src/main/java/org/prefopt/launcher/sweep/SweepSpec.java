@@ -11,10 +11,18 @@ import java.util.List;
  * @param variants   the runs, in file order (grid cells in row-major order of the grid's keys)
  * @param parallel   how many runs may train at the same time
  * @param compareTo  the variant (base name, before grid expansion) differences are reported against
+ * @param findings   the study's claims the comparison checks ({@link Findings#NONE} for none)
  */
-public record SweepSpec(String name, Path directory, List<Variant> variants, int parallel, String compareTo) {
+public record SweepSpec(String name, Path directory, List<Variant> variants, int parallel, String compareTo,
+                        Findings findings) {
 
     public SweepSpec {
         variants = List.copyOf(variants);
+        java.util.Objects.requireNonNull(findings, "findings");
+    }
+
+    /** The same sweep with another number of runs training at the same time. */
+    public SweepSpec withParallel(int runs) {
+        return new SweepSpec(name, directory, variants, runs, compareTo, findings);
     }
 }

@@ -42,6 +42,10 @@ class SweepIT {
                       filter = [ { type = difficulty, max = 1 } ] } ] } }
               ]
               grid { run.seed = [1, 2] }
+              findings {
+                plateau { set = heldout, variant = all, reference = base }
+                non-inferior { set = heldout, variant = easy, reference = all, margin = 0.03 }
+              }
             }
             """;
 
@@ -92,6 +96,10 @@ class SweepIT {
         assertTrue(md.contains("| all_seed-1 | 8 / 14 |"), md);
         assertTrue(md.contains("| easy_seed-2 | 4 / 10 |"), md);
         assertTrue(md.contains("| easy (pooled over 2 of 2 runs) |"), md);
+        // real evaluations: the Δ column pairs the runs' generations files, and each finding gets its verdict line
+        assertTrue(md.contains("| Δ overall vs base (paired bootstrap 95%) |"), md);
+        assertTrue(md.contains("\nFinding 1 (accuracy plateaus as difficulty rises): "), md);
+        assertTrue(md.contains("\nFinding 2 (easy-only training is non-inferior with fewer steps): "), md);
         assertTrue(second.output().contains("comparison report: "), second.output());
     }
 }

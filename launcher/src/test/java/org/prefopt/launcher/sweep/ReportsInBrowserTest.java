@@ -46,8 +46,9 @@ class ReportsInBrowserTest {
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "Chromium is not installed: apt-get install chromium"
                 + " (Debian) to run the browser check of the reports");
         String text = "run { seed = 1, output-dir = \"" + tmp.resolve("out") + "\" }\nalgorithm { type = grpo }\n"
+                + "eval { sets = [ { name = heldout } ] }\n"
                 + "sweep { name = s, compare-to = base, variants = [ { name = base }, { name = all, fork-from = base }"
-                + " ] }";
+                + " ], findings { plateau { set = heldout, variant = all, reference = base } } }";
         SweepSpec spec = SweepFile.parse(RunConfigLoader.parse(text, "s.conf", List.of()), "s", "s.conf");
         SweepRunnerTest.FakeRuns runs = new SweepRunnerTest.FakeRuns();
         runs.correct = Map.of("base", new int[] {5, 1}, "all", new int[] {8, 2});

@@ -93,4 +93,52 @@ class SweepFileTest {
         assertTrue(assertThrows(ConfigProblemsException.class, () -> parse("sweep { grid { run.seed = 3 } }"))
                 .getMessage().contains("sweep.grid.run.seed: must be a non-empty list of values"));
     }
+
+    static final String STUDY = """
+            eval { sets = [ { name = heldout } ] }
+            sweep {
+              variants = [
+                { name = base }
+                { name = all, fork-from = base }
+                { name = easy, fork-from = base, set { eval.sets = [ { name = heldout }, { name = numeric } ] } }
+              ]
+            """;
+
+    @Test
+    void findingsNameVariantsAndSetsOfTheSweep() {
+        SweepSpec s = parse(STUDY + """
+                  findings {
+                    plateau { set = heldout, variant = all, reference = base, hardest-tiers = 2 }
+                    non-inferior { set = heldout, variant = easy, reference = all, margin = 0.03 }
+                  }
+                }
+                """);
+        assertEquals(new Findings(new Findings.Plateau("heldout", "all", "base", 2),
+                new Findings.NonInferior("heldout", "easy", "all", 0.03), null), s.findings());
+        assertEquals(Findings.NONE, parse(STUDY + "}").findings());
+    }
+
+    @Test
+    void findingMistakesAreReportedWithTheirLines() {
+        ConfigProblemsException e = assertThrows(ConfigProblemsException.class, () -> parse(STUDY + """
+                  findings {
+                    plateau { set = heldout, variant = al, reference = base, tiers = 2 }
+                    non-inferior { set = heldout, variant = easy, reference = all }
+                    cross-dataset { set = numeric, variant = easy, reference = all }
+                    cross-dataset-2 { }
+                  }
+                }
+                """));
+        String m = e.getMessage();
+        assertTrue(m.contains("study.conf:12: sweep.findings.plateau.variant: 'al' is not a variant of this sweep"
+                + " [all, base, easy]"), m);
+        assertTrue(m.contains("study.conf:12: sweep.findings.plateau.tiers: unknown key 'tiers' of finding 'plateau';"
+                + " the keys are [hardest-tiers, reference, set, variant]"), m);
+        assertTrue(m.contains("study.conf:13: sweep.findings.non-inferior.margin: a non-inferiority claim needs its"
+                + " margin, as a fraction: margin = 0.03 for 3 points"), m);
+        assertTrue(m.contains("study.conf:14: sweep.findings.cross-dataset.set: variant 'all' has no eval set"
+                + " 'numeric' (its eval.sets are [heldout])"), m);
+        assertTrue(m.contains("study.conf:15: sweep.findings.cross-dataset-2: unknown finding 'cross-dataset-2'; the"
+                + " findings are [cross-dataset, non-inferior, plateau]"), m);
+    }
 }

@@ -47,14 +47,12 @@ class SweepRunnerTest {
                     Files.writeString(dir.resolve(RunDirectory.FORKED_FROM), "{\"step\": " + fork + "}");
                 }
                 int steps = fork + 5;
-                Files.createDirectories(dir.resolve("eval/heldout"));
+                Files.createDirectories(dir);
                 Files.writeString(dir.resolve("metrics.jsonl"), "{\"step\":1}\n".repeat(steps));
                 String group = variant.replaceAll("_.*", "");
                 int[] c = correct.getOrDefault(group, new int[] {5, 1});
-                Files.writeString(dir.resolve("eval/heldout/step-" + steps + ".json"), """
-                        {"set": "heldout", "step": %d, "greedy": {"overall": {"n": 20, "correct": %d},
-                         "tiers": {"1": {"n": 10, "correct": %d}, "2": {"n": 10, "correct": %d}}}}
-                        """.formatted(steps, c[0] + c[1], c[0], c[1]));
+                EvalFixtures.write(dir, "heldout", steps, Map.of("1", EvalFixtures.solved(c[0], 10),
+                        "2", EvalFixtures.solved(c[1], 10)));
                 return 0;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -95,8 +93,10 @@ class SweepRunnerTest {
         assertTrue(md.contains("| all_seed-1 | 5 / 10 |"), md);
         assertTrue(md.contains("| 55.0% [34.2, 74.2] | 90.0% [59.6, 98.2] | 20.0% [5.7, 51.0] |"), md);
         assertTrue(md.contains("| base (pooled over 2 of 2 runs) | 5 / 5 |"), md);
-        // all vs base: 11/20 vs 6/20 = +25.0 points per seed
-        assertTrue(md.contains("+25.0 ["), md);
+        // all vs base: 11/20 vs 6/20 = +25.0 points per seed, all five discordant problems in all's favour, so
+        // every resample of the paired bootstrap lies in [0, 50] points: a paired interval, not the unpaired one
+        assertTrue(md.contains("Δ overall vs base (paired bootstrap 95%)"), md);
+        assertTrue(md.contains("| +25.0 [+10.0, +45.0] * |"), md);
         assertTrue(md.contains("| all (pooled over 2 of 2 runs) | 5 / 10 |"), md);
     }
 
