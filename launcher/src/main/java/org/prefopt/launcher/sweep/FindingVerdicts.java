@@ -161,10 +161,26 @@ final class FindingVerdicts {
         String share = referenceSteps > 0 ? String.format(Locale.ROOT, "with %.0f%% of the steps (%s / %s own"
                 + " training steps)", 100 * variantSteps / referenceSteps, steps(variantSteps), steps(referenceSteps))
                 : "share of steps unknown (" + f.reference() + " trained no steps of its own)";
+        String gained = "";
+        if (f.baseline() != null) {
+            Pairs base = pairs(f.set(), f.reference(), f.baseline());
+            if (base.cells().isEmpty()) {
+                gained = "; " + f.reference() + " vs " + f.baseline() + " not evaluated yet";
+                outcome = Verdict.INCONCLUSIVE;
+            } else {
+                PairedDifference gain = overall(base, f.set()).pooled();
+                gained = "; " + f.reference() + " - " + f.baseline() + " " + points(gain) + " points";
+                if (gain.low() <= 0 && !Verdict.NOT_REPRODUCED.equals(outcome)) {
+                    outcome = Verdict.INCONCLUSIVE;
+                    gained += ": " + f.reference() + " gained nothing sure over " + f.baseline()
+                            + ", so matching it shows nothing";
+                }
+            }
+        }
         return new Verdict(number, NON_INFERIOR, outcome, f.variant() + " - " + f.reference() + " on " + f.set() + " "
                 + points(d.pooled()) + " points " + method(pairs.cells().size())
                 + String.format(Locale.ROOT, ", margin %.1f points: ", -100 * f.margin()) + against + "; " + share
-                + missingNote(pairs) + d.perCell(), null);
+                + gained + missingNote(pairs) + d.perCell(), null);
     }
 
     private Verdict crossDataset(Findings.CrossDataset f) {

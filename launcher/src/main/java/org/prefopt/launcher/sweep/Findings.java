@@ -16,8 +16,16 @@ public record Findings(Plateau plateau, NonInferior nonInferior, CrossDataset cr
     public record Plateau(String set, String variant, String reference, int hardestTiers) {
     }
 
-    /** @param margin the non-inferiority margin as a fraction (0.03 = 3 points) */
-    public record NonInferior(String set, String variant, String reference, double margin) {
+    /**
+     * @param margin   the non-inferiority margin as a fraction (0.03 = 3 points)
+     * @param baseline optional (null: none): the variant both started from; matching a reference that gained nothing
+     *                 over it shows nothing, so the claim is then inconclusive
+     */
+    public record NonInferior(String set, String variant, String reference, double margin, String baseline) {
+
+        public NonInferior(String set, String variant, String reference, double margin) {
+            this(set, variant, reference, margin, null);
+        }
     }
 
     public record CrossDataset(String set, String variant, String reference) {

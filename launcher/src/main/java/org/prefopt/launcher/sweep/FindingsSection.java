@@ -15,7 +15,8 @@ import org.prefopt.launcher.config.Problems;
  * <pre>
  * findings {
  *   plateau       { set = heldout, variant = grpo-all, reference = base, hardest-tiers = 1 }
- *   non-inferior  { set = heldout, variant = grpo-easy-only, reference = grpo-all, margin = 0.03 }
+ *   non-inferior  { set = heldout, variant = grpo-easy-only, reference = grpo-all, margin = 0.03,
+ *                   baseline = base }   # optional: the claim needs the reference to have gained over it
  *   cross-dataset { set = math-numeric, variant = grpo-all, reference = grpo-math }
  * }
  * </pre>
@@ -74,7 +75,7 @@ final class FindingsSection {
             plateau = names == null ? null : new Findings.Plateau(names[0], names[1], names[2], hardest);
         }
         if ((c = section(findings, NON_INFERIOR)) != null) {
-            String[] names = common(c, NON_INFERIOR, Set.of("margin"), evalSets, problems);
+            String[] names = common(c, NON_INFERIOR, Set.of("margin", "baseline"), evalSets, problems);
             double margin = Double.NaN;
             String where = PATH + "." + NON_INFERIOR + ".margin";
             if (!c.hasPath("margin")) {
@@ -91,7 +92,21 @@ final class FindingsSection {
                     problems.add(c.getValue("margin").origin(), where, "must be a number (0.03 = 3 points)");
                 }
             }
-            nonInferior = names == null ? null : new Findings.NonInferior(names[0], names[1], names[2], margin);
+            String baseline = null;
+            if (c.hasPath("baseline")) {
+                String b = c.getString("baseline");
+                if (!evalSets.containsKey(b)) {
+                    problems.add(c.getValue("baseline").origin(), PATH + "." + NON_INFERIOR + ".baseline", "'" + b
+                            + "' is not a variant of this sweep " + new TreeSet<>(evalSets.keySet()));
+                } else if (names != null && !evalSets.get(b).contains(names[0])) {
+                    problems.add(c.getValue("baseline").origin(), PATH + "." + NON_INFERIOR + ".baseline", "variant '"
+                            + b + "' has no eval set '" + names[0] + "'");
+                } else {
+                    baseline = b;
+                }
+            }
+            nonInferior = names == null ? null : new Findings.NonInferior(names[0], names[1], names[2], margin,
+                    baseline);
         }
         if ((c = section(findings, CROSS_DATASET)) != null) {
             String[] names = common(c, CROSS_DATASET, Set.of(), evalSets, problems);

@@ -31,11 +31,15 @@ class ComparisonTest {
             """;
 
     SweepSpec spec(String grid) {
+        return spec(grid, FINDINGS);
+    }
+
+    SweepSpec spec(String grid, String findings) {
         String text = "run { seed = 1, output-dir = \"" + tmp.resolve("out") + "\" }\nalgorithm { type = grpo }\n"
                 + "eval { sets = [ { name = heldout }, { name = math-numeric } ] }\n"
                 + "sweep { name = s, compare-to = base, variants = [ { name = base },"
                 + " { name = grpo-all, fork-from = base }, { name = grpo-easy-only, fork-from = base },"
-                + " { name = grpo-math, fork-from = base } ]\n" + grid + FINDINGS + "}";
+                + " { name = grpo-math, fork-from = base } ]\n" + grid + findings + "}";
         return SweepFile.parse(RunConfigLoader.parse(text, "s.conf", List.of()), "s", "s.conf");
     }
 
@@ -125,6 +129,25 @@ class ComparisonTest {
         assertTrue(page.indexOf("Finding 1 (") < page.indexOf("eval set heldout"), "verdicts first");
         assertTrue(Files.size(spec.directory().resolve("comparison-finding-1-gain.png")) > 0);
         assertTrue(page.contains("comparison-finding-1-gain.png"), page);
+    }
+
+    @Test
+    void matchingAReferenceThatGainedNothingOverTheBaselineIsInconclusive() {
+        SweepSpec spec = spec("", "findings { non-inferior { set = heldout, variant = grpo-easy-only,"
+                + " reference = grpo-all, margin = 0.03, baseline = base } }\n");
+        Map<String, String> same = tiers(20, 10, 5, 0, 0);
+        Comparison c = comparison(spec, Map.of("base", same, "grpo-all", same, "grpo-easy-only", same, "grpo-math",
+                same), Map.of(), Map.of("grpo-all", 1000, "grpo-easy-only", 450));
+        String line = c.verdicts().get(0).line();
+        assertEquals("Finding 2 (easy-only training is non-inferior with fewer steps): inconclusive: grpo-easy-only -"
+                + " grpo-all on heldout +0.0 [+0.0, +0.0] points (paired bootstrap 95%), margin -3.0 points: its lower"
+                + " end is above it; with 45% of the steps (450 / 1000 own training steps); grpo-all - base +0.0"
+                + " [+0.0, +0.0] points: grpo-all gained nothing sure over base, so matching it shows nothing", line);
+        Map<String, String> better = tiers(30, 15, 5, 0, 0);
+        Comparison gained = comparison(spec, Map.of("base", same, "grpo-all", better, "grpo-easy-only", better,
+                "grpo-math", same), Map.of(), Map.of("grpo-all", 1000, "grpo-easy-only", 450));
+        assertTrue(gained.verdicts().get(0).line().startsWith("Finding 2 (easy-only training is non-inferior with"
+                + " fewer steps): reproduced:"), gained.verdicts().get(0).line());
     }
 
     @Test
