@@ -58,7 +58,8 @@ class ExportFormatsTest {
         assertEquals(base.toAbsolutePath().normalize().toString(), cfg.get("base_model_name_or_path").asText());
         assertEquals("CAUSAL_LM", cfg.get("task_type").asText());
         assertEquals(2, cfg.get("r").asInt());
-        assertEquals(4.0, cfg.get("lora_alpha").asDouble());
+        assertTrue(cfg.get("lora_alpha").isIntegralNumber(), "PEFT types lora_alpha as int: " + cfg);
+        assertEquals(4, cfg.get("lora_alpha").asInt());
         try (SafetensorsFile f = SafetensorsFile.open(tmp.resolve("adapter/adapter_model.safetensors"))) {
             // q_proj: in 16 -> out 4 heads x 8; o_proj: in 32 -> out 16
             assertArrayEquals(new long[] {32, 2},

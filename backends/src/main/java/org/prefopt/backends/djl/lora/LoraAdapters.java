@@ -184,7 +184,11 @@ public final class LoraAdapters implements ProjectionAdapters {
             c.put("peft_type", "LORA");
             c.put("task_type", "CAUSAL_LM");
             c.put("r", settings.rank());
-            c.put("lora_alpha", settings.alpha());
+            if (settings.alpha() == Math.rint(settings.alpha())) {
+                c.put("lora_alpha", (long) settings.alpha()); // PEFT's type is int
+            } else {
+                c.put("lora_alpha", settings.alpha());
+            }
             c.put("lora_dropout", settings.dropout());
             c.put("bias", "none");
             c.put("fan_in_fan_out", false);
