@@ -149,8 +149,8 @@ final class EvalCommand implements Callable<Integer> {
             throw new UsageException(e.getMessage());
         }
         if (source.isRun() && config != null) {
-            throw new UsageException("--config is for checkpoints and adapters: a run directory is evaluated with its"
-                    + " own " + RunDirectory.CONFIG_FILE + " (change values with -o key=value)");
+            throw new UsageException("--config is for Hugging Face checkpoints and PEFT adapters: a run directory is"
+                    + " evaluated with its own " + RunDirectory.CONFIG_FILE + " (change values with -o key=value)");
         }
         if (name != null && dataset == null) {
             throw new UsageException("--name names a --dataset set; pass --dataset <type> --path <file> as well");

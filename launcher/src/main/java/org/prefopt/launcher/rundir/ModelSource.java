@@ -31,7 +31,7 @@ public record ModelSource(Path runDirectory, CheckpointStore.Checkpoint checkpoi
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** {@code --model}, {@code --checkpoint} or {@code --base} names nothing that can be loaded; the message says what to pass. */
+    /** {@code --model}, {@code --checkpoint} or {@code --base} names nothing loadable; the message says what to pass. */
     public static final class Unusable extends RuntimeException {
         Unusable(String message) {
             super(message);
