@@ -24,7 +24,8 @@ import org.prefopt.launcher.rundir.RunDirectory;
  * base of a 3-step LoRA SFT run; its adapter exported with {@code --format peft} has PEFT's file and key names and
  * the run's r/alpha, and loaded back onto the base ({@code generate --model <adapter>}) gives the run's greedy tokens
  * and identical log-probs; exported with {@code --format hf --merge}, the merged checkpoint gives the same greedy
- * tokens and log-probs within 1e-4. What cannot be exported is one clear line with exit code 2.
+ * tokens and log-probs within 1e-4; {@code eval} on the adapter gives the run's greedy completions. What cannot
+ * be exported is one clear line with exit code 2.
  */
 class ExportRoundTripIT {
 
@@ -138,8 +139,34 @@ class ExportRoundTripIT {
         double[] b = doubles(fromBase.get("logprobs"));
         assertTrue(Math.abs(b[0] - r[0]) > 1e-3 || !fromBase.get("tokens").equals(run.get("tokens")),
                 "the 3 LoRA steps changed nothing: " + run + " vs base " + fromBase);
+
+        // eval takes the adapter too: the same greedy completions as the run directory's checkpoint
+        List<String> fromRun = evalCompletions(lora, "eval-run");
+        List<String> adapterEval = evalCompletions(adapter, "eval-adapter", "--config", dir.resolve("lora.conf")
+                .toString());
+        assertEquals(fromRun, adapterEval);
+
         System.out.printf("export round trip: greedy tokens %s; adapter log-probs identical; merged max |diff| %.2e%n",
                 run.get("tokens"), worst);
+    }
+
+    /** The greedy completions of {@code eval} on 3 synthetic problems, in order. */
+    private List<String> evalCompletions(Path model, String out, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of("eval", "--model", model.toString(), "--dataset",
+                "synthetic-arithmetic", "-O", "count=3", "-O", "seed=5", "-O", "max-level=1", "-O", "style=gsm8k",
+                "--name", "probe", "--samples", "0", "--out", dir.resolve(out).toString()));
+        args.addAll(List.of(more));
+        ok(args.toArray(String[]::new));
+        List<String> completions = new ArrayList<>();
+        try (var files = Files.list(dir.resolve(out).resolve("eval/probe"))) {
+            Path generations = files.filter(f -> f.getFileName().toString().endsWith("-generations.jsonl"))
+                    .findFirst().orElseThrow();
+            for (String line : Files.readAllLines(generations)) {
+                completions.add(JSON.readTree(line).get("completion").asText());
+            }
+        }
+        assertEquals(3, completions.size(), completions.toString());
+        return completions;
     }
 
     private static double[] doubles(JsonNode array) {
