@@ -44,6 +44,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -82,13 +83,9 @@ final class EvalCommand implements Callable<Integer> {
                     + " directory or a Hugging Face checkpoint directory.")
     Path model;
 
-    @Option(names = "--base", paramLabel = "<dir>",
-            description = "With a PEFT adapter directory: its base model (default: its base_model_name_or_path).")
-    Path baseModel;
-
-    @Option(names = "--checkpoint", paramLabel = "<step-N>",
-            description = "The run's checkpoint to evaluate (default: its newest complete one).")
-    String checkpoint;
+    /** {@code --checkpoint} of a run, {@code --base} of a PEFT adapter. */
+    @Mixin
+    PolicyArgs.Source sourceArgs = new PolicyArgs.Source();
 
     @Option(names = "--config", paramLabel = "<run file>",
             description = "With a Hugging Face checkpoint: take backend, prompt, generation, rewards and eval settings"
@@ -144,7 +141,7 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ModelSource source;
         try {
-            source = ModelSource.of(model, checkpoint, baseModel);
+            source = ModelSource.of(model, sourceArgs.checkpoint, sourceArgs.base);
         } catch (ModelSource.Unusable e) {
             throw new UsageException(e.getMessage());
         }
