@@ -3,6 +3,8 @@ package org.prefopt.launcher.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.prefopt.api.model.PolicyModel;
@@ -60,6 +62,7 @@ final class ExportCommand implements Callable<Integer> {
         try (PolicyArgs.Opened opened = policyArgs.openAny(parent, "export", source)) {
             write(f, opened.policy(), describe(opened.source()), opened.source() != null && opened.source().isRun());
         }
+        shareable(out);
         spec.commandLine().getOut().println("exported " + f.option() + " to " + out.toAbsolutePath().normalize());
         return ExitCodes.OK;
     }
@@ -103,6 +106,23 @@ final class ExportCommand implements Callable<Integer> {
             return "run " + s.runDirectory() + " (" + s.checkpoint().directory().getFileName() + ")";
         }
         return s.directory().toString();
+    }
+
+    /**
+     * The export is written through a temporary directory, which is private to its owner (0700, files 0600); an
+     * export is meant for other tools and users (a vLLM container, a shared model store), so it gets the permissions
+     * of a directory made with mkdir: readable by all (0755, files 0644).
+     */
+    private static void shareable(Path dir) throws IOException {
+        if (!Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class)) {
+            return;
+        }
+        try (Stream<Path> entries = Files.walk(dir)) {
+            for (Path p : entries.toList()) {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(
+                        Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
     }
 
     private static boolean emptyDirectory(Path dir) throws IOException {

@@ -120,6 +120,13 @@ class ExportRoundTripIT {
                 "generation_config.json")) {
             assertTrue(Files.isRegularFile(merged.resolve(f)), "merged export lacks " + f);
         }
+        if (Files.getFileStore(merged).supportsFileAttributeView("posix")) {
+            // readable by other users and tools, unlike the private temporary directory it was written through
+            assertEquals("rwxr-xr-x", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(merged)));
+            assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(merged.resolve("model.safetensors"))));
+        }
 
         JsonNode run = greedy(lora);
         JsonNode fromAdapter = greedy(adapter);
