@@ -60,8 +60,19 @@ public interface PolicyModel extends AutoCloseable {
     /**
      * Writes the model for other tools: a PEFT adapter directory, or (with {@code mergeAdapters}, or for full
      * fine-tuning) a Hugging Face checkpoint directory with tokenizer files.
+     *
+     * @throws IllegalStateException when the policy cannot be written that way (the message says why and what to
+     *                               ask for instead)
      */
     void export(Path directory, boolean mergeAdapters);
+
+    /**
+     * Whether this policy trains adapters over frozen base weights (LoRA), so that {@link #export} without merging
+     * writes an adapter; false under full fine-tuning, which exports a whole checkpoint.
+     */
+    default boolean trainsAdapters() {
+        return false;
+    }
 
     @Override
     void close();

@@ -69,7 +69,7 @@ class DecoderReferenceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"llama", "qwen2"})
+    @ValueSource(strings = {"llama", "qwen2", "qwen3", "mistral"})
     void logitsMatchReferenceAloneAndLeftPadded(String name) throws Exception {
         Path dir = dir(name);
         ModelConfig cfg = ModelConfig.read(dir.resolve("config.json"));
@@ -101,7 +101,7 @@ class DecoderReferenceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"llama", "qwen2"})
+    @ValueSource(strings = {"llama", "qwen2", "qwen3", "mistral"})
     void kvCacheDecodingMatchesReference(String name) throws Exception {
         Path dir = dir(name);
         ModelConfig cfg = ModelConfig.read(dir.resolve("config.json"));

@@ -14,7 +14,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -45,6 +44,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -60,9 +60,10 @@ import picocli.CommandLine.Spec;
         description = {"Evaluate a model: greedy pass@1 (95%% Wilson interval) and sampled mean@k / pass@k, overall and"
                 + " per difficulty tier, written as eval/<set>/step-<N>.json and -generations.jsonl under --out.",
                 "--model is a run directory (its config.conf gives backend, policy, prompt, generation, rewards and"
-                        + " eval settings; the weights come from its newest checkpoint, or --checkpoint), or a Hugging"
-                        + " Face checkpoint directory (config.json; prompt, generation, rewards and eval settings from"
-                        + " --config <run file>, else the defaults plus --reward)."})
+                        + " eval settings; the weights come from its newest checkpoint, or --checkpoint), a PEFT"
+                        + " adapter directory (on the base of --base or of its base_model_name_or_path), or a Hugging"
+                        + " Face checkpoint directory such as a merged export (config.json; prompt, generation, rewards"
+                        + " and eval settings from --config <run file>, else the defaults plus --reward)."})
 final class EvalCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(EvalCommand.class);
@@ -78,13 +79,13 @@ final class EvalCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--model", required = true, paramLabel = "<dir>",
-            description = "A run directory (or one of its checkpoints/step-<N> directories) or a Hugging Face"
-                    + " checkpoint directory.")
+            description = "A run directory (or one of its checkpoints/step-<N> directories), a PEFT adapter"
+                    + " directory or a Hugging Face checkpoint directory.")
     Path model;
 
-    @Option(names = "--checkpoint", paramLabel = "<step-N>",
-            description = "The run's checkpoint to evaluate (default: its newest complete one).")
-    String checkpoint;
+    /** {@code --checkpoint} of a run, {@code --base} of a PEFT adapter. */
+    @Mixin
+    PolicyArgs.Source sourceArgs = new PolicyArgs.Source();
 
     @Option(names = "--config", paramLabel = "<run file>",
             description = "With a Hugging Face checkpoint: take backend, prompt, generation, rewards and eval settings"
@@ -140,13 +141,13 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ModelSource source;
         try {
-            source = ModelSource.of(model, checkpoint);
+            source = ModelSource.of(model, sourceArgs.checkpoint, sourceArgs.base);
         } catch (ModelSource.Unusable e) {
             throw new UsageException(e.getMessage());
         }
         if (source.isRun() && config != null) {
-            throw new UsageException("--config is for Hugging Face checkpoints: a run directory is evaluated with its"
-                    + " own " + RunDirectory.CONFIG_FILE + " (change values with -o key=value)");
+            throw new UsageException("--config is for Hugging Face checkpoints and PEFT adapters: a run directory is"
+                    + " evaluated with its own " + RunDirectory.CONFIG_FILE + " (change values with -o key=value)");
         }
         if (name != null && dataset == null) {
             throw new UsageException("--name names a --dataset set; pass --dataset <type> --path <file> as well");
@@ -160,7 +161,7 @@ final class EvalCommand implements Callable<Integer> {
         ResolvedRun run = new RunConfigResolver(parent.registry()).resolve(effectiveConfig(source), runName(source));
         Path outDir = out != null ? out
                 : source.isRun() ? source.runDirectory().resolve("eval-cli")
-                : Path.of("eval-" + source.hfDirectory().toAbsolutePath().normalize().getFileName());
+                : Path.of("eval-" + source.directory().toAbsolutePath().normalize().getFileName());
 
         // what can be wrong with the command line is found before the model is loaded
         EvalSettings settings = settings(RunSections.evaluation(run.config()));
@@ -195,7 +196,7 @@ final class EvalCommand implements Callable<Integer> {
                     throw new UsageException(e.getMessage());
                 }
                 LOG.info("evaluating {} at step {}: correct = {}", source.isRun() ? source.checkpoint().directory()
-                        : source.hfDirectory(), step, evaluator.ruleDescription());
+                        : source.directory(), step, evaluator.ruleDescription());
                 for (EvalSet set : sets) {
                     EvalSummary summary = evaluator.evaluate(set, step);
                     LOG.info("eval set {}: {}", set.name(), summary.oneLine());
@@ -214,13 +215,12 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     private String runName(ModelSource source) {
-        Path dir = source.isRun() ? source.runDirectory() : source.hfDirectory();
-        return "eval-" + dir.toAbsolutePath().normalize().getFileName();
+        return "eval-" + source.directory().toAbsolutePath().normalize().getFileName();
     }
 
     /**
-     * The run's config (or {@code --config}, or nothing) without its training-only sections, with the Hugging Face
-     * checkpoint as policy, {@code --reward} as the reward list and the {@code -o} overrides applied last.
+     * The run's config (or {@code --config}, or nothing) without its training-only sections, with the checkpoint or
+     * adapter as policy, {@code --reward} as the reward list and the {@code -o} overrides applied last.
      */
     private Config effectiveConfig(ModelSource source) {
         Config base;
@@ -235,12 +235,7 @@ final class EvalCommand implements Callable<Integer> {
             base = base.withoutPath(section);
         }
         if (!source.isRun()) {
-            Map<String, Object> policy = new LinkedHashMap<>();
-            policy.put("type", "hf");
-            policy.put("path", source.hfDirectory().toAbsolutePath().normalize().toString());
-            // the checkpoint as it is: no fresh adapters
-            policy.put("lora", Map.of("enabled", false));
-            base = base.withValue("policy", ConfigValueFactory.fromMap(policy, ORIGIN + " --model"));
+            base = base.withValue("policy", ConfigValueFactory.fromMap(source.policySection(), ORIGIN + " --model"));
         }
         if (dataset != null) {
             // the command line's set replaces the config's: do not create their datasets

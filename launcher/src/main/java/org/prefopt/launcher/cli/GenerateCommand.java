@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.prefopt.api.model.ChatMessage;
 import org.prefopt.api.model.Completion;
@@ -15,8 +14,6 @@ import org.prefopt.api.model.GenerationRequest;
 import org.prefopt.api.model.PolicyModel;
 import org.prefopt.api.model.SamplingParams;
 import org.prefopt.api.model.TextTokenizer;
-import org.prefopt.api.plugin.Slot;
-import org.prefopt.launcher.assembly.RunAssembly;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,7 +21,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code prefopt generate}: complete one prompt with a checkpoint, as a quick check of a model and its template. */
+/**
+ * {@code prefopt generate}: complete one prompt with a model (a run's checkpoint, a PEFT adapter on its base, a
+ * Hugging Face checkpoint or a preset), as a quick check of a model and its template.
+ */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Generate completions of one prompt. With --json: prompt_tokens, tokens, text, logprobs"
                 + " (log-softmax at temperature 1 of each chosen token) and stop_reason.")
@@ -38,6 +38,9 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Mixin
     PolicyArgs policyArgs;
+
+    @Mixin
+    PolicyArgs.Source source = new PolicyArgs.Source();
 
     @Option(names = "--prompt", required = true, paramLabel = "<text>")
     String prompt;
@@ -86,8 +89,8 @@ final class GenerateCommand implements Callable<Integer> {
         if (count < 1) {
             throw new UsageException("-n must be at least 1 (got " + count + ")");
         }
-        try (RunAssembly assembly = policyArgs.open(parent, "generate", Map.of())) {
-            PolicyModel policy = assembly.component(Slot.POLICY, "policy");
+        try (PolicyArgs.Opened opened = policyArgs.openAny(parent, "generate", source)) {
+            PolicyModel policy = opened.policy();
             TextTokenizer tokenizer = policy.tokenizer();
             String text = prompt;
             if (chat) {

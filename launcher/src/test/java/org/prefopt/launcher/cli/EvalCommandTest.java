@@ -217,7 +217,8 @@ class EvalCommandTest {
         Result neither = prefopt("eval", "--model", empty.toString());
         assertEquals(2, neither.code());
         assertTrue(neither.err().contains("--model " + empty + " is neither a run directory (with config.conf and"
-                + " checkpoints/) nor a Hugging Face checkpoint directory (with config.json)."), neither.err());
+                + " checkpoints/), nor a PEFT adapter directory (with adapter_config.json), nor a Hugging Face"
+                + " checkpoint directory (with config.json)."), neither.err());
 
         Result step = prefopt("eval", "--model", runDir.toString(), "--checkpoint", "step-7");
         assertEquals(2, step.code());

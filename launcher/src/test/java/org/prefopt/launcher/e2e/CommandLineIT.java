@@ -47,7 +47,8 @@ class CommandLineIT {
         Path model = Files.createDirectories(dir.resolve("not-a-model"));
         Distribution.Result r = Distribution.run(dir, 120, "generate", "--model", model.toString(), "--prompt", "1+1=");
         assertEquals(2, r.exitCode(), r.output());
-        assertTrue(r.output().contains("Cannot assemble the model (1 problem)"), r.output());
+        // issue #23: --model is resolved (run, adapter, checkpoint) before anything is assembled
+        assertTrue(r.output().contains("generate: --model " + model + " is neither a run directory"), r.output());
         assertTrue(!r.output().contains("the run"), r.output());
     }
 

@@ -184,7 +184,11 @@ public final class LoraAdapters implements ProjectionAdapters {
             c.put("peft_type", "LORA");
             c.put("task_type", "CAUSAL_LM");
             c.put("r", settings.rank());
-            c.put("lora_alpha", settings.alpha());
+            if (settings.alpha() == Math.rint(settings.alpha())) {
+                c.put("lora_alpha", (long) settings.alpha()); // PEFT's type is int
+            } else {
+                c.put("lora_alpha", settings.alpha());
+            }
             c.put("lora_dropout", settings.dropout());
             c.put("bias", "none");
             c.put("fan_in_fan_out", false);
@@ -207,12 +211,51 @@ public final class LoraAdapters implements ProjectionAdapters {
             if (!"LORA".equals(c.path("peft_type").asText())) {
                 throw new IllegalArgumentException(cfg + ": peft_type must be LORA (got " + c.get("peft_type") + ")");
             }
+            refuseVariants(c, cfg);
+            if (!c.path("target_modules").isArray()) {
+                throw new IllegalArgumentException(cfg + ": target_modules must be a list of projection names such as"
+                        + " [\"q_proj\", \"v_proj\"] (got " + c.get("target_modules") + ")");
+            }
+            if (!c.path("r").canConvertToInt() || !c.path("lora_alpha").isNumber()) {
+                throw new IllegalArgumentException(cfg + ": needs the integer 'r' and the number 'lora_alpha' (got r = "
+                        + c.get("r") + ", lora_alpha = " + c.get("lora_alpha") + ")");
+            }
             List<String> targets = new ArrayList<>();
             c.path("target_modules").forEach(n -> targets.add(n.asText()));
-            return new LoraSettings(c.path("r").asInt(), c.path("lora_alpha").asDouble(),
-                    c.path("lora_dropout").asDouble(0), targets);
+            try {
+                return new LoraSettings(c.path("r").asInt(), c.path("lora_alpha").asDouble(),
+                        c.path("lora_dropout").asDouble(0), targets);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(cfg + ": " + e.getMessage(), e);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + cfg + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * PEFT options that change what the adapter computes and that this implementation does not follow: loading such
+     * an adapter as plain LoRA would compute a different model without a word.
+     */
+    private static void refuseVariants(JsonNode c, Path cfg) {
+        for (String flag : List.of("use_rslora", "use_dora", "fan_in_fan_out")) {
+            if (c.path(flag).asBoolean(false)) {
+                throw new IllegalArgumentException(cfg + ": " + flag + " = true is not supported (prefopt computes"
+                        + " plain LoRA: W x + lora_alpha/r · B A x)");
+            }
+        }
+        for (String map : List.of("rank_pattern", "alpha_pattern")) {
+            if (c.path(map).size() > 0) {
+                throw new IllegalArgumentException(cfg + ": a per-module " + map + " is not supported (one r and"
+                        + " lora_alpha for every target module)");
+            }
+        }
+        if (!c.path("bias").asText("none").equals("none")) {
+            throw new IllegalArgumentException(cfg + ": bias = " + c.get("bias") + " is not supported (only \"none\")");
+        }
+        if (c.path("modules_to_save").size() > 0 || c.path("layers_to_transform").size() > 0) {
+            throw new IllegalArgumentException(cfg + ": modules_to_save and layers_to_transform are not supported"
+                    + " (adapters on the target projections of every layer only)");
         }
     }
 
@@ -220,6 +263,13 @@ public final class LoraAdapters implements ProjectionAdapters {
     public void loadWeights(Path file) {
         try (SafetensorsFile f = SafetensorsFile.open(file)) {
             Map<String, NDArray> params = parameters();
+            for (String key : f.tensors().keySet()) {
+                if (!params.containsKey(key)) {
+                    throw new IllegalArgumentException(file + ": adapter tensor '" + key + "' is not one of this"
+                            + " policy's adapters (base_model.model.model.layers.<N>.<self_attn|mlp>.<target>"
+                            + ".lora_A|lora_B.weight for the target_modules of adapter_config.json)");
+                }
+            }
             for (var e : params.entrySet()) {
                 if (!f.tensors().containsKey(e.getKey())) {
                     throw new IllegalArgumentException(file + ": missing adapter tensor '" + e.getKey() + "'");

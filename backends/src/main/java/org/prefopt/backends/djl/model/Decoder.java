@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Llama/Qwen2 decoder forward pass on NDArrays, following Hugging Face's {@code modeling_llama} /
- * {@code modeling_qwen2}: RMSNorm (computed in float32), rotary embeddings on (q, k), grouped-query attention
+ * The Llama/Qwen2/Qwen3/Mistral decoder forward pass on NDArrays, following Hugging Face's {@code modeling_llama} /
+ * {@code modeling_qwen2} / {@code modeling_qwen3}: RMSNorm (computed in float32), rotary embeddings on (q, k) (after
+ * Qwen3's per-head RMSNorm of them), grouped-query attention
  * with the softmax in float32, SwiGLU MLP, residuals, final norm. Weights are looked up by their Hugging Face
  * names in the map given to each call, so the same code runs the policy, a frozen reference copy, or weights
  * with LoRA switched off.
@@ -134,8 +135,10 @@ public final class Decoder {
         int kvh = cfg.numKvHeads();
         String p = "model.layers." + l + ".";
         NDArray h = rmsNorm(x, w.get(p + "input_layernorm.weight"));
-        NDArray q = proj(w, lora, training, h, p + "self_attn.q_proj").reshape(b, t, nh, d).transpose(0, 2, 1, 3);
-        NDArray k = proj(w, lora, training, h, p + "self_attn.k_proj").reshape(b, t, kvh, d).transpose(0, 2, 1, 3);
+        NDArray q = headNorm(w, p + "self_attn.q_norm", proj(w, lora, training, h, p + "self_attn.q_proj")
+                .reshape(b, t, nh, d)).transpose(0, 2, 1, 3);
+        NDArray k = headNorm(w, p + "self_attn.k_norm", proj(w, lora, training, h, p + "self_attn.k_proj")
+                .reshape(b, t, kvh, d)).transpose(0, 2, 1, 3);
         NDArray v = proj(w, lora, training, h, p + "self_attn.v_proj").reshape(b, t, kvh, d).transpose(0, 2, 1, 3);
         q = rope(q, rotary.cos(), rotary.sin());
         k = rope(k, rotary.cos(), rotary.sin());
@@ -183,6 +186,11 @@ public final class Decoder {
         NDArray x2 = x.get(":, :, :, " + half + ":");
         NDArray rotated = x2.neg().concat(x1, -1);
         return x.mul(cos).add(rotated.mul(sin));
+    }
+
+    /** Qwen3's per-head RMSNorm of queries or keys (b, t, heads, head dim), before RoPE; identity elsewhere. */
+    private NDArray headNorm(Map<String, NDArray> w, String module, NDArray x) {
+        return cfg.qkNorm() ? rmsNorm(x, w.get(module + ".weight")) : x;
     }
 
     private NDArray rmsNorm(NDArray x, NDArray weight) {

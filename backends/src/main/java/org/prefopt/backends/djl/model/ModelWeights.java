@@ -36,6 +36,10 @@ public final class ModelWeights {
                 m.put(p + "self_attn.k_proj.bias", new long[] {kv});
                 m.put(p + "self_attn.v_proj.bias", new long[] {kv});
             }
+            if (c.qkNorm()) {
+                m.put(p + "self_attn.q_norm.weight", new long[] {c.headDim()});
+                m.put(p + "self_attn.k_norm.weight", new long[] {c.headDim()});
+            }
             m.put(p + "self_attn.o_proj.weight", new long[] {h, q});
             m.put(p + "post_attention_layernorm.weight", new long[] {h});
             m.put(p + "mlp.gate_proj.weight", new long[] {c.intermediateSize(), h});
@@ -98,7 +102,8 @@ public final class ModelWeights {
                 n *= d;
             }
             float[] v = new float[Math.toIntExact(n)];
-            boolean norm = e.getKey().endsWith("layernorm.weight") || e.getKey().equals("model.norm.weight");
+            boolean norm = e.getKey().endsWith("layernorm.weight") || e.getKey().endsWith("_norm.weight")
+                    || e.getKey().equals("model.norm.weight");
             for (int i = 0; i < v.length; i++) {
                 v[i] = norm ? 1f : (float) (gaussian(rng) * (e.getKey().endsWith(".bias") ? 0.01 : 0.02));
             }

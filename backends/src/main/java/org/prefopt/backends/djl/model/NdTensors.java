@@ -131,6 +131,32 @@ public final class NdTensors {
         return new TensorData(TensorDType.F32, t.shape(), out);
     }
 
+    /**
+     * The nearest bfloat16 of each float32 (round half to even, as torch's {@code .to(torch.bfloat16)}); NaN stays
+     * NaN. Done here for the reason of {@link #bf16ToF32}.
+     */
+    static TensorData f32ToBf16(TensorData t) {
+        java.nio.FloatBuffer in = t.data().duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        ByteBuffer out = ByteBuffer.allocate(in.remaining() * 2).order(ByteOrder.LITTLE_ENDIAN);
+        while (in.hasRemaining()) {
+            int bits = Float.floatToRawIntBits(in.get());
+            if ((bits & 0x7fffffff) > 0x7f800000) {
+                out.putShort((short) ((bits >>> 16) | 0x40)); // quiet NaN
+            } else {
+                int rounded = bits + 0x7fff + ((bits >>> 16) & 1);
+                out.putShort((short) (rounded >>> 16));
+            }
+        }
+        out.flip();
+        return new TensorData(TensorDType.BF16, t.shape(), out);
+    }
+
+    /** A copy of {@code array} stored as {@code storeAs}, bfloat16 included (which DJL cannot create). */
+    public static TensorData fromNd(NDArray array, TensorDType storeAs) {
+        return storeAs == TensorDType.BF16 ? f32ToBf16(fromNd(array, DataType.FLOAT32))
+                : fromNd(array, djlType(storeAs));
+    }
+
     public static TensorData fromNd(NDArray array, DataType storeAs) {
         NDArray cpu = array.toDevice(ai.djl.Device.cpu(), true).toType(storeAs, true);
         try {

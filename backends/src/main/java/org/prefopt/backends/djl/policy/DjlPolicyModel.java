@@ -28,7 +28,7 @@ import org.prefopt.backends.djl.training.SequenceScorer;
 import org.prefopt.backends.djl.weights.PolicyWeights;
 
 /**
- * A Llama/Qwen2 policy on DJL PyTorch, as the {@link PolicyModel} the launcher drives. It wires and delegates to
+ * A Llama/Qwen2/Qwen3/Mistral policy on DJL PyTorch, as the {@link PolicyModel} the launcher drives. It wires and delegates to
  * one part per job: {@link PolicyWeights} (base, adapters, trainable arrays, reference), {@link Generator},
  * {@link SequenceScorer} (scoring), {@link PolicyTrainer} (gradient accumulation, AdamW), {@link TrainingState}
  * (resumable save/load) and {@link PolicyExport} (PEFT adapter or merged Hugging Face checkpoint).
@@ -52,10 +52,11 @@ public final class DjlPolicyModel implements PolicyModel {
     /**
      * @param weights      base weights (owned from now on, allocated under {@code manager})
      * @param tokenizerDir directory whose tokenizer files are copied on export
+     * @param checkpointDir the Hugging Face checkpoint the weights were loaded from, or null for random weights
      */
     public DjlPolicyModel(String name, DjlCompute compute, ModelConfig config, NDManager manager,
                           Map<String, NDArray> weights, TextTokenizer tokenizer, Path tokenizerDir,
-                          PolicySettings settings) {
+                          Path checkpointDir, PolicySettings settings) {
         this.name = name;
         this.compute = compute;
         this.config = config;
@@ -71,7 +72,7 @@ public final class DjlPolicyModel implements PolicyModel {
         this.trainer = new PolicyTrainer(compute, this.weights, scorer, settings.optimizer(), settings.seed(),
                 manager);
         this.state = new TrainingState(config, settings.seed(), this.weights, trainer);
-        this.export = new PolicyExport(name, compute, config, this.weights, tokenizerDir);
+        this.export = new PolicyExport(name, compute, config, this.weights, tokenizerDir, checkpointDir);
         this.inputs = new ModelInputs(config);
     }
 
@@ -153,6 +154,11 @@ public final class DjlPolicyModel implements PolicyModel {
     @Override
     public void loadTrainingState(Path directory) {
         state.load(directory);
+    }
+
+    @Override
+    public boolean trainsAdapters() {
+        return weights.lora() != null;
     }
 
     @Override

@@ -54,7 +54,8 @@ public final class Policies {
         NDManager m = compute.manager().newSubManager();
         try {
             Map<String, NDArray> w = ModelWeights.load(m, cfg, dir, compute.dtype());
-            return new DjlPolicyModel(dir.getFileName().toString(), compute, cfg, m, w, tokenizer, dir, settings);
+            return new DjlPolicyModel(dir.getFileName().toString(), compute, cfg, m, w, tokenizer, dir, dir,
+                    settings);
         } catch (RuntimeException e) {
             m.close();
             throw e;
@@ -94,7 +95,7 @@ public final class Policies {
         NDManager m = compute.manager().newSubManager();
         try {
             Map<String, NDArray> w = ModelWeights.random(m, cfg, compute.dtype(), settings.seed());
-            return new DjlPolicyModel(name, compute, cfg, m, w, tokenizer, tokenizerDir, settings);
+            return new DjlPolicyModel(name, compute, cfg, m, w, tokenizer, tokenizerDir, null, settings);
         } catch (RuntimeException e) {
             m.close();
             throw e;
