@@ -144,7 +144,8 @@ public final class TrainingRunHandler implements RunHandler {
             }
             PromptSampler sampler = assembly.optionalComponent(Slot.SAMPLER, prefix + ".sampler").orElse(null);
             stages.add(new Stage(name, algorithm, entry.getInt("steps"), pool, sampler,
-                    entry.getBoolean("reset-reference"), entry.getDouble("learning-rate")));
+                    entry.getBoolean("reset-reference"), entry.getDouble("learning-rate"),
+                    entry.getInt("warmup-steps")));
         }
         int sum = stages.stream().mapToInt(Stage::steps).sum();
         if (root.getInt("run.steps") != sum) {

@@ -168,6 +168,9 @@ public final class TrainingJob {
                 LOG.info("stage {} '{}': steps {}..{}", s + 1, stage.name(), Math.max(done, stageStart) + 1, stageEnd);
                 for (int step = Math.max(done, stageStart) + 1; step <= stageEnd; step++) {
                     setup.backend().seed(Seeds.derive(settings.seed(), Seeds.BACKEND, step));
+                    if (stage.warmupSteps() > 0) {
+                        setup.policy().overrideLearningRate(stage.learningRateAt(step - stageStart));
+                    }
                     LoopStepContext ctx = new LoopStepContext(step, settings.seed(), setup.policy(), sampler, prompts,
                             setup.sampling(), scorer);
                     long t0 = System.nanoTime();

@@ -178,6 +178,20 @@ class TrainingJobTest {
         assertEquals(LoopHarness.comparable(a), LoopHarness.comparable(b));
     }
 
+    /** A stage's warmup raises its constant rate step by step, from where the stage starts, also after a resume. */
+    @Test
+    void aStageWarmupRaisesItsRateLinearlyOverItsFirstSteps() throws Exception {
+        LoopHarness straight = new LoopHarness();
+        straight.stages = n -> List.of(Stage.of("warm", new FakeAlgorithm(2, 2), 4),
+                new Stage("rl", new FakeAlgorithm(3, 4), n - 4, null, null, true, 0.4, 4));
+        new TrainingJob(straight.build(tmp.resolve("a"))).run();
+        List<Double> rates = straight.lastPolicy.rateOverrides();
+        // 0 for 'warm' (its policy schedule), then the stage's entry value, then one per step of 'rl'
+        assertEquals(List.of(0.0, 0.4, 0.1, 0.2, 0.30000000000000004, 0.4, 0.4), rates.subList(0, 7));
+        assertThrows(IllegalArgumentException.class, () -> new Stage("x", new FakeAlgorithm(2, 2), 4, null, null,
+                true, 0, 2), "a warmup needs a constant rate to warm up to");
+    }
+
     /**
      * A later stage compares with the model it starts from: the reference moves when the stage starts, and a resume
      * inside the stage keeps the checkpointed reference. Crash at 7 resumes from checkpoint 6 (inside 'main': no new
