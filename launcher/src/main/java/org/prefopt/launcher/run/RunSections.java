@@ -85,14 +85,6 @@ public final class RunSections {
         List<? extends Config> stages = staged ? root.getConfigList("stages") : List.of();
         for (int i = 0; i < stages.size(); i++) {
             p.requireRange(root, "stages." + i + ".steps", 1, MANY);
-            if (stages.get(i).hasPath("warmup-steps")) {
-                p.requireRange(root, "stages." + i + ".warmup-steps", 0, MANY);
-                if (root.getInt("stages." + i + ".warmup-steps") > 0 && (!stages.get(i).hasPath("learning-rate")
-                        || stages.get(i).getDouble("learning-rate") == 0)) {
-                    p.add(root, "stages." + i + ".warmup-steps", "needs a constant learning-rate in the same stage"
-                            + " (the policy's own schedule has its own warmup-steps)");
-                }
-            }
         }
         if (!root.hasPath("algorithm") && (!staged || stages.stream().anyMatch(s -> !s.hasPath("algorithm")))) {
             p.add(root, "algorithm", NO_ALGORITHM);
