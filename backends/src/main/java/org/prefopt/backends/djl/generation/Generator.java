@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Set;
 import org.prefopt.api.model.Completion;
 import org.prefopt.api.model.CompletionGroup;
@@ -31,6 +32,8 @@ public final class Generator {
 
     private final Decoder decoder;
     private final NDManager root;
+    /** Arrays created per decoding step by the last call (NaN: none yet, or not countable). */
+    private volatile double lastOpsPerStep = Double.NaN;
 
     public Generator(Decoder decoder, NDManager root) {
         this.decoder = decoder;
@@ -88,8 +91,12 @@ public final class Generator {
             }
             TokenSampler sampler = new TokenSampler(params);
             int rows = total;
+            long ops = 0;
+            int steps = 0;
             for (int step = 0; step < params.maxNewTokens(); step++) {
                 try (NDManager s = m.newSubManager()) {
+                    ArrayCreations created = new ArrayCreations(s);
+                    try {
                     logits.attach(s);
                     NDList out = sampler.sample(logits);
                     long[] next = out.get(0).toLongArray();
@@ -148,8 +155,13 @@ public final class Generator {
                         keyValid[r] = grown;
                         positions[r] += 1;
                     }
+                    } finally {
+                        ops = created.count() < 0 || ops < 0 ? -1 : ops + created.count();
+                        steps++;
+                    }
                 }
             }
+            lastOpsPerStep = ops < 0 ? Double.NaN : (double) ops / steps;
         }
         List<CompletionGroup> groups = new ArrayList<>();
         for (int i = 0, r = 0; i < requests.size(); i++) {
@@ -162,6 +174,12 @@ public final class Generator {
             groups.add(new CompletionGroup(requests.get(i).id(), requests.get(i).promptTokens(), completions));
         }
         return groups;
+    }
+
+    /** Engine arrays created per decoding step (one token for every row) by the last call; empty before any. */
+    public OptionalDouble lastOpsPerDecodingStep() {
+        double v = lastOpsPerStep;
+        return Double.isNaN(v) ? OptionalDouble.empty() : OptionalDouble.of(v);
     }
 
     private static boolean hitsStop(TextTokenizer tokenizer, int[] tokens, List<String> stops) {
