@@ -206,8 +206,15 @@ public final class Decoder {
         int kvh = cfg.numKvHeads();
         long s = k.getShape().get(2);
         NDArray scores = q.reshape(b, kvh, g * t, d).matMul(k.transpose(0, 1, 3, 2)).toType(DataType.FLOAT32, false)
-                .mul(attentionScale).reshape(b, kvh, g, t, s).addi(mask);
-        NDArray probs = scores.softmax(-1).toType(dtype, false).reshape(b, kvh, g * t, s);
+                .mul(attentionScale);
+        if (t == 1) {
+            // a decoding step: one query per head, so the (batch, 1, 1, 1, keys) mask broadcasts over the rows as is
+            // and the output's (kv-head, group, head-dim) order already is the hidden layout (two ops fewer each)
+            NDArray probs = scores.addi(mask.reshape(b, 1, 1, s)).softmax(-1).toType(dtype, false);
+            return probs.matMul(v).reshape(b, 1, (long) kvh * g * d);
+        }
+        NDArray probs = scores.reshape(b, kvh, g, t, s).addi(mask).softmax(-1).toType(dtype, false)
+                .reshape(b, kvh, g * t, s);
         NDArray out = probs.matMul(v);
         return out.reshape(b, (long) kvh * g, t, d).transpose(0, 2, 1, 3).reshape(b, t, (long) kvh * g * d);
     }
