@@ -2,6 +2,7 @@ package org.prefopt.api.model;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The trainable language model with its tokenizer: generates, scores and learns.
@@ -12,6 +13,15 @@ import java.util.List;
 public interface PolicyModel extends AutoCloseable {
 
     PolicyInfo info();
+
+    /**
+     * This policy as {@code type}, when it offers that optional capability (as {@link Backend#unwrap(Class)}), e.g.
+     * {@link org.prefopt.api.bench.GenerationOps} for benchmarks. The default returns this policy when it implements
+     * {@code type}.
+     */
+    default <T> Optional<T> unwrap(Class<T> type) {
+        return type.isInstance(this) ? Optional.of(type.cast(this)) : Optional.empty();
+    }
 
     TextTokenizer tokenizer();
 

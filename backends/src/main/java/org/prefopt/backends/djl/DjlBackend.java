@@ -29,6 +29,15 @@ public final class DjlBackend implements Backend, DjlCompute, MatmulBenchmark {
     private final NDManager manager;
 
     public DjlBackend(String deviceSpec, String dtypeName, int threads) {
+        this(deviceSpec, dtypeName, threads, false);
+    }
+
+    /** @param tf32 the {@code backend.tf32} option, checked against the environment (see {@link Tf32}) */
+    public DjlBackend(String deviceSpec, String dtypeName, int threads, boolean tf32) {
+        String mismatch = Tf32.mismatch(tf32, System.getenv(Tf32.VARIABLE));
+        if (mismatch != null) {
+            throw new IllegalArgumentException(mismatch);
+        }
         if (threads > 0) {
             // read by PtEngine when it first loads; set before touching the engine
             System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));

@@ -11,7 +11,9 @@ import org.prefopt.api.model.Backend;
 import org.prefopt.api.plugin.ComponentFactory;
 import org.prefopt.api.plugin.Slot;
 
-/** {@code backend { type = djl-pytorch, device = cpu|cuda:N|auto, dtype = float32|float16, threads = 0 }}. */
+/**
+ * {@code backend { type = djl-pytorch, device = cpu|cuda:N|auto, dtype = float32|float16, threads = 0, tf32 = false }}.
+ */
 public final class DjlPytorchBackendFactory implements ComponentFactory<Backend> {
 
     @Override
@@ -36,7 +38,7 @@ public final class DjlPytorchBackendFactory implements ComponentFactory<Backend>
             @Singleton
             Backend backend() {
                 return new DjlBackend(options.getString("device"), options.getString("dtype"),
-                        options.getInt("threads"));
+                        options.getInt("threads"), options.getBoolean("tf32"));
             }
         };
     }
@@ -45,10 +47,17 @@ public final class DjlPytorchBackendFactory implements ComponentFactory<Backend>
     public void validate(Config options, OptionProblems problems) {
         problems.requireOneOf(options, "dtype", List.of("float32", "float16"));
         problems.requireRange(options, "threads", 0, 4096);
-        if (options.hasPath("device")) {
-            String d = options.getString("device");
-            if (!d.equals("cpu") && !d.equals("auto") && !d.matches("cuda(:\\d+)?")) {
-                problems.add(options, "device", "must be cpu, auto or cuda:N (got '" + d + "')");
+        String d = options.hasPath("device") ? options.getString("device") : "cpu";
+        if (!d.equals("cpu") && !d.equals("auto") && !d.matches("cuda(:\\d+)?")) {
+            problems.add(options, "device", "must be cpu, auto or cuda:N (got '" + d + "')");
+        }
+        if (options.hasPath("tf32") && options.getBoolean("tf32")) {
+            if (d.equals("cpu")) {
+                problems.add(options, "tf32", "TF32 is a CUDA matrix-product mode; device = cpu computes in float32"
+                        + " either way (remove tf32, or use device = cuda:N)");
+            } else if (options.hasPath("dtype") && !options.getString("dtype").equals("float32")) {
+                problems.add(options, "tf32", "applies to float32 matrix products only (dtype = "
+                        + options.getString("dtype") + ")");
             }
         }
     }

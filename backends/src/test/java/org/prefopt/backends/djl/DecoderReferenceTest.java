@@ -108,27 +108,27 @@ class DecoderReferenceTest {
         JsonNode expected = new ObjectMapper().readTree(dir.resolve("expected.json").toFile());
         int[][] seqs = sequences(expected);
         int steps = 2;
-        try (NDManager m = manager.newSubManager(); KvCache cache = new KvCache(m, cfg.numLayers())) {
+        int[][] prefixes = new int[seqs.length][];
+        int[] prefixLengths = new int[seqs.length];
+        int len = 0;
+        for (int i = 0; i < seqs.length; i++) {
+            prefixes[i] = java.util.Arrays.copyOf(seqs[i], seqs[i].length - steps);
+            prefixLengths[i] = prefixes[i].length;
+            len = Math.max(len, prefixLengths[i]);
+        }
+        try (NDManager m = manager.newSubManager(); KvCache cache = new KvCache(m, cfg.numLayers(), len + steps)) {
             Map<String, NDArray> w = ModelWeights.load(m, cfg, dir, DataType.FLOAT32);
             Decoder dec = new Decoder(cfg, DataType.FLOAT32, m);
             int v = cfg.vocabSize();
-            int[][] prefixes = new int[seqs.length][];
-            for (int i = 0; i < seqs.length; i++) {
-                prefixes[i] = java.util.Arrays.copyOf(seqs[i], seqs[i].length - steps);
-            }
             Batch pre = Batch.leftPadded(m, prefixes);
             float[] logits = dec.logits(w, dec.forward(w, null, false, pre, cache)).toFloatArray();
             double worst = 0;
-            int len = pre.paddedLength();
-            boolean[][] valid = new boolean[seqs.length][len];
             for (int i = 0; i < seqs.length; i++) {
                 int pad = len - prefixes[i].length;
                 worst = Math.max(worst, maxDiff(logits, i, len, v, seqs[i], expected.get("logits").get(i), 0,
                         prefixes[i].length, -pad));
-                for (int k = pad; k < len; k++) {
-                    valid[i][k] = true;
-                }
             }
+            NDArray keyMask = Batch.keyMask(m, prefixLengths, len, len + steps);
             for (int s = 0; s < steps; s++) {
                 long[] tokens = new long[seqs.length];
                 float[] positions = new float[seqs.length];
@@ -137,19 +137,13 @@ class DecoderReferenceTest {
                     tokens[i] = seqs[i][t];
                     positions[i] = t;
                 }
-                Batch step = Batch.decodeStep(m, tokens, positions, valid);
+                Batch step = Batch.decodeStep(m, tokens, positions, keyMask, len + s + 1);
                 float[] stepLogits = dec.logits(w, dec.forward(w, null, false, step, cache)).toFloatArray();
                 for (int i = 0; i < seqs.length; i++) {
                     int t = prefixes[i].length + s;
                     worst = Math.max(worst, maxDiff(stepLogits, i, 1, v, seqs[i], expected.get("logits").get(i),
                             t, t + 1, t));
                 }
-                boolean[][] grown = new boolean[seqs.length][];
-                for (int i = 0; i < seqs.length; i++) {
-                    grown[i] = java.util.Arrays.copyOf(valid[i], valid[i].length + 1);
-                    grown[i][valid[i].length] = true;
-                }
-                valid = grown;
             }
             assertTrue(worst <= TOLERANCE, name + " kv-cache max diff " + worst);
             System.out.printf("%s: max |logit diff| with KV cache (left-padded prefill + %d steps) %.2e%n",

@@ -7,9 +7,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import org.prefopt.api.bench.GenerationOps;
 import org.prefopt.api.bench.MatmulBenchmark;
 import org.prefopt.api.model.Backend;
 import org.prefopt.api.model.CompletionGroup;
@@ -112,6 +114,8 @@ final class BenchCommand implements Callable<Integer> {
                 requests.add(new GenerationRequest("r" + i, randomTokens(rnd, promptLen, vocab), 1));
             }
             policy.generate(requests.subList(0, Math.min(4, batch)), SamplingParams.greedy(4)); // warm-up
+            // generation's own peak (KV cache, per-token temporaries), apart from training's below
+            boolean genPeakReset = PeakResidentMemory.reset();
             double genSeconds = Double.MAX_VALUE;
             long genTokens = 0;
             for (int r = 0; r < repeats; r++) {
@@ -125,6 +129,9 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
             double genTps = genTokens / genSeconds;
+            OptionalLong genPeak = genPeakReset ? PeakResidentMemory.read() : OptionalLong.empty();
+            OptionalDouble opsPerStep = policy.unwrap(GenerationOps.class)
+                    .map(GenerationOps::lastOpsPerDecodingStep).orElse(OptionalDouble.empty());
 
             List<TokenSequence> sequences = new ArrayList<>();
             for (int i = 0; i < trainBatch; i++) {
@@ -158,14 +165,19 @@ final class BenchCommand implements Callable<Integer> {
             // the frozen base; the adapters' own are negligible); attention terms left out
             double genFraction = 2.0 * params * genTps / matmul;
             double trainFraction = (loraRank > 0 ? 4.0 : 6.0) * params * trainTps / matmul;
-            report(policy, backend, params, matmul, genTps, trainTps, genFraction, trainFraction, trainPeak);
+            report(policy, backend, params, matmul, new Generation(genTps, genFraction, genPeak, opsPerStep), trainTps,
+                    trainFraction, trainPeak);
         }
         return ExitCodes.OK;
     }
 
-    private void report(PolicyModel policy, Backend backend, long params, double matmul, double genTps,
-                        double trainTps, double genFraction, double trainFraction, OptionalLong trainPeak)
-            throws Exception {
+    /** What the generation phase measured: rate, share of the matmul rate, peak memory, engine ops per step. */
+    private record Generation(double tokensPerSecond, double matmulFraction, OptionalLong peakRss,
+                              OptionalDouble opsPerStep) {
+    }
+
+    private void report(PolicyModel policy, Backend backend, long params, double matmul, Generation gen,
+                        double trainTps, double trainFraction, OptionalLong trainPeak) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         String name = policyArgs.model != null ? policyArgs.model : policyArgs.preset;
         if (json) {
@@ -178,7 +190,17 @@ final class BenchCommand implements Callable<Integer> {
             o.put("threads", backend.info().threads());
             o.put("generation_batch", batch);
             o.put("generation_new_tokens", newTokens);
-            o.put("generation_tokens_per_s", genTps);
+            o.put("generation_tokens_per_s", gen.tokensPerSecond());
+            if (gen.peakRss().isPresent()) {
+                o.put("generation_peak_rss_bytes", gen.peakRss().getAsLong());
+            } else {
+                o.putNull("generation_peak_rss_bytes");
+            }
+            if (gen.opsPerStep().isPresent()) {
+                o.put("generation_ops_per_token", gen.opsPerStep().getAsDouble());
+            } else {
+                o.putNull("generation_ops_per_token");
+            }
             o.put("train_batch", trainBatch);
             o.put("train_seq_len", trainLen);
             o.put("train_tokens_per_s", trainTps);
@@ -191,22 +213,29 @@ final class BenchCommand implements Callable<Integer> {
                 o.putNull("train_peak_rss_bytes");
             }
             o.put("matmul_flops", matmul);
-            o.put("generation_matmul_fraction", genFraction);
+            o.put("generation_matmul_fraction", gen.matmulFraction());
             o.put("train_matmul_fraction", trainFraction);
             out.println(o);
         } else {
             out.printf("%s (%,d parameters) on %s/%s, %d threads%n", name, params, backend.info().device(),
                     policy.info().dtype(), backend.info().threads());
             out.printf("matmul rate (1024^3): %.1f GFLOP/s%n", matmul / 1e9);
-            out.printf("generation: %.0f tokens/s (batch %d, %d new tokens), %.1f%% of matmul rate%n", genTps, batch,
-                    newTokens, 100 * genFraction);
+            out.printf("generation: %.0f tokens/s (batch %d, %d new tokens), %.1f%% of matmul rate%n",
+                    gen.tokensPerSecond(), batch, newTokens, 100 * gen.matmulFraction());
+            out.println("generation peak resident memory: " + mib(gen.peakRss()));
+            out.println("generation engine ops per generated token (one decoding step of the batch): "
+                    + (gen.opsPerStep().isPresent() ? String.format("%.0f", gen.opsPerStep().getAsDouble())
+                    : "not reported by this policy"));
             out.printf("training:   %.0f tokens/s (batch %d x %d, fwd+bwd+AdamW, %s%s), %.1f%% of matmul rate%n",
                     trainTps, trainBatch, trainLen, loraRank > 0 ? "LoRA rank " + loraRank : "full fine-tuning",
                     gradientCheckpointing ? ", gradient checkpointing" : "", 100 * trainFraction);
-            out.println("training peak resident memory: " + (trainPeak.isPresent()
-                    ? String.format("%.0f MiB", trainPeak.getAsLong() / 1048576.0)
-                    : "not measured (needs Linux /proc/self/status and clear_refs)"));
+            out.println("training peak resident memory: " + mib(trainPeak));
         }
+    }
+
+    private static String mib(OptionalLong bytes) {
+        return bytes.isPresent() ? String.format("%.0f MiB", bytes.getAsLong() / 1048576.0)
+                : "not measured (needs Linux /proc/self/status and clear_refs)";
     }
 
     private static void atLeast(String option, int value, int min) {

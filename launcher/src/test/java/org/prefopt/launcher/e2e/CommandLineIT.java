@@ -115,9 +115,12 @@ class CommandLineIT {
         assertEquals(8, o.get("logits_chunk_tokens").asInt(), line);
         assertTrue(o.get("generation_tokens_per_s").asDouble() > 0, line);
         assertTrue(o.get("train_tokens_per_s").asDouble() > 0, line);
+        // the DJL policy counts its engine ops: at least one per layer and decoding step
+        assertTrue(o.get("generation_ops_per_token").asDouble() >= 2, line);
         if (Files.isRegularFile(Path.of("/proc/self/clear_refs"))) {
             // at least the JVM itself is resident
             assertTrue(o.get("train_peak_rss_bytes").asLong() > 16L << 20, line);
+            assertTrue(o.get("generation_peak_rss_bytes").asLong() > 16L << 20, line);
         }
 
         Distribution.Result lora = Distribution.run(dir, 300, "bench", "--preset", "tiny", "--threads", "1",

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Set;
 import org.prefopt.api.model.Completion;
 import org.prefopt.api.model.CompletionGroup;
@@ -23,14 +24,17 @@ import org.prefopt.backends.djl.model.Decoder;
 import org.prefopt.backends.djl.model.KvCache;
 
 /**
- * Batched sampling with a KV cache. Each distinct prompt is prefilled once; its cache rows are then repeated
- * for its completions. Finished rows are dropped from the batch (cache rows included) once a quarter of it has
+ * Batched sampling with a preallocated KV cache written in place ({@link KvCache}). Each distinct prompt is
+ * prefilled once; its cache rows are then repeated for its completions. Each decoding step runs in its own
+ * sub-manager, closed when the step is done, so its temporaries never outlive it. Finished rows are dropped from the batch (cache rows included) once a quarter of it has
  * finished, so long-tail completions do not pay for the finished ones.
  */
 public final class Generator {
 
     private final Decoder decoder;
     private final NDManager root;
+    /** Arrays created per decoding step by the last call (NaN: none yet, or not countable). */
+    private volatile double lastOpsPerStep = Double.NaN;
 
     public Generator(Decoder decoder, NDManager root) {
         this.decoder = decoder;
@@ -67,9 +71,15 @@ public final class Generator {
                 rowSeq[r] = r;
             }
         }
-        try (NDManager m = root.newSubManager(); KvCache cache = new KvCache(m, decoder.config().numLayers())) {
+        int padded = 0;
+        for (int[] p : prompts) {
+            padded = Math.max(padded, p.length);
+        }
+        // the last sampled token is never fed back, so the cache needs maxNewTokens - 1 positions after the prompts
+        int capacity = padded + params.maxNewTokens() - 1;
+        try (NDManager m = root.newSubManager(); KvCache cache = new KvCache(m, decoder.config().numLayers(), capacity)) {
             NDArray logits;
-            boolean[][] keyValid;
+            NDArray keyMask;
             float[] positions = new float[total];
             try (NDManager s = m.newSubManager()) {
                 Batch pre = Batch.leftPadded(s, prompts);
@@ -79,17 +89,24 @@ public final class Generator {
                 cache.select(idx);
                 logits = last.get(new NDIndex("{}", idx));
                 logits.attach(m);
-                keyValid = new boolean[total][pre.paddedLength()];
+                int[] rowLengths = new int[total];
                 for (int r = 0; r < total; r++) {
-                    int len = prompts[(int) rowPrompt[r]].length;
-                    Arrays.fill(keyValid[r], pre.paddedLength() - len, pre.paddedLength(), true);
-                    positions[r] = len;
+                    rowLengths[r] = prompts[(int) rowPrompt[r]].length;
+                    positions[r] = rowLengths[r];
                 }
+                keyMask = Batch.keyMask(m, rowLengths, padded, capacity);
             }
             TokenSampler sampler = new TokenSampler(params);
             int rows = total;
+            ArrayCreations created = new ArrayCreations();
+            created.watch(m);
+            long ops = 0;
+            int steps = 0;
             for (int step = 0; step < params.maxNewTokens(); step++) {
+                // every temporary of the step (sampling, the forward pass, views of the cache) is released at once
                 try (NDManager s = m.newSubManager()) {
+                    created.watch(s);
+                    steps++;
                     logits.attach(s);
                     NDList out = sampler.sample(logits);
                     long[] next = out.get(0).toLongArray();
@@ -113,43 +130,45 @@ public final class Generator {
                         }
                     }
                     if (active == 0 || step == params.maxNewTokens() - 1) {
+                        ops = countOps(ops, created);
                         break;
                     }
                     if (rows - active >= Math.max(1, rows / 4)) {
                         long[] keep = new long[active];
                         int[] newSeq = new int[active];
-                        boolean[][] newValid = new boolean[active][];
                         float[] newPos = new float[active];
                         long[] newNext = new long[active];
                         for (int r = 0, k = 0; r < rows; r++) {
                             if (reasons[rowSeq[r]] == null) {
                                 keep[k] = r;
                                 newSeq[k] = rowSeq[r];
-                                newValid[k] = keyValid[r];
                                 newPos[k] = positions[r];
                                 newNext[k] = next[r];
                                 k++;
                             }
                         }
-                        cache.select(NdTensors.owned(s.create(keep)));
+                        NDArray keepRows = NdTensors.owned(s.create(keep));
+                        cache.select(keepRows);
+                        NDArray keptMask = keyMask.get(new NDIndex("{}", keepRows));
+                        keptMask.attach(m);
+                        keyMask.close();
+                        keyMask = keptMask;
                         rowSeq = newSeq;
-                        keyValid = newValid;
                         positions = newPos;
                         next = newNext;
                         rows = active;
                     }
-                    Batch st = Batch.decodeStep(s, next, positions, keyValid);
+                    Batch st = Batch.decodeStep(s, next, positions, keyMask, cache.length() + 1);
                     NDArray hidden = decoder.forward(w, lora, false, st, cache);
                     logits = decoder.logits(w, hidden).squeeze(1);
                     logits.attach(m);
                     for (int r = 0; r < rows; r++) {
-                        boolean[] grown = Arrays.copyOf(keyValid[r], keyValid[r].length + 1);
-                        grown[grown.length - 1] = true;
-                        keyValid[r] = grown;
                         positions[r] += 1;
                     }
+                    ops = countOps(ops, created);
                 }
             }
+            lastOpsPerStep = ops < 0 ? Double.NaN : (double) ops / steps;
         }
         List<CompletionGroup> groups = new ArrayList<>();
         for (int i = 0, r = 0; i < requests.size(); i++) {
@@ -162,6 +181,18 @@ public final class Generator {
             groups.add(new CompletionGroup(requests.get(i).id(), requests.get(i).promptTokens(), completions));
         }
         return groups;
+    }
+
+    /** Adds a step's count to the running total; -1 once any step could not be counted. */
+    private static long countOps(long total, ArrayCreations created) {
+        long step = created.takeCount();
+        return total < 0 || step < 0 ? -1 : total + step;
+    }
+
+    /** Engine arrays created per decoding step (one token for every row) by the last call; empty before any. */
+    public OptionalDouble lastOpsPerDecodingStep() {
+        double v = lastOpsPerStep;
+        return Double.isNaN(v) ? OptionalDouble.empty() : OptionalDouble.of(v);
     }
 
     private static boolean hitsStop(TextTokenizer tokenizer, int[] tokens, List<String> stops) {

@@ -44,8 +44,8 @@ public final class TokenSampler {
                 z = NDArrays.where(z.lt(threshold), filled(z, Float.NEGATIVE_INFINITY), z);
             }
             NDArray u = z.getManager().randomUniform(1e-10f, 1f, z.getShape(), DataType.FLOAT32, z.getDevice());
-            NDArray gumbel = u.log().neg().log().neg();
-            next = z.add(gumbel).argMax(-1);
+            // z + Gumbel noise, written z - log(-log u): the same values (negation is exact), one op fewer
+            next = z.sub(u.log().neg().log()).argMax(-1);
         }
         NDArray chosen = logp.gather(next.expandDims(1), 1).squeeze(1);
         return new NDList(next, chosen);

@@ -63,19 +63,30 @@ public record Batch(NDArray ids, NDArray positions, NDArray mask, int[] lengths,
     }
 
     /**
-     * Inputs of one decoding step after a prefill: one new token per row at position {@code positions[r]}, keys
-     * are the cached ones plus this token; {@code keyValid[r][k]} says whether cached key k is a real token.
+     * The additive key mask of decoding steps over a {@link KvCache} of {@code capacity} positions whose first
+     * {@code paddedLength} hold left-padded prompts: shape (rows, 1, 1, 1, capacity), {@link #MASKED} on row r's
+     * padding (the first {@code paddedLength - promptLengths[r]} positions), 0 on its prompt and on every position a
+     * generated token will fill. Built once per generation; each step attends over its filled prefix.
      */
-    public static Batch decodeStep(NDManager m, long[] tokens, float[] positions, boolean[][] keyValid) {
-        int b = tokens.length;
-        int keys = keyValid[0].length + 1;
-        float[] mask = new float[b * keys];
+    public static NDArray keyMask(NDManager m, int[] promptLengths, int paddedLength, int capacity) {
+        int b = promptLengths.length;
+        float[] mask = new float[b * capacity];
         for (int r = 0; r < b; r++) {
-            for (int k = 0; k < keys - 1; k++) {
-                mask[r * keys + k] = keyValid[r][k] ? 0f : MASKED;
-            }
+            java.util.Arrays.fill(mask, r * capacity, r * capacity + paddedLength - promptLengths[r], MASKED);
         }
-        return new Batch(NdTensors.owned(m.create(tokens, new Shape(b, 1))), NdTensors.owned(m.create(positions, new Shape(b, 1))),
-                NdTensors.owned(m.create(mask, new Shape(b, 1, 1, 1, keys))), null, 1);
+        return NdTensors.owned(m.create(mask, new Shape(b, 1, 1, 1, capacity)));
+    }
+
+    /**
+     * Inputs of one decoding step after a prefill: one new token per row at position {@code positions[r]}; the keys
+     * are the {@code keys} first positions of the cache (the new token's included), masked by the first
+     * {@code keys} entries of {@code keyMask} (see {@link #keyMask}). Arrays made here belong to {@code m}.
+     */
+    public static Batch decodeStep(NDManager m, long[] tokens, float[] positions, NDArray keyMask, long keys) {
+        int b = tokens.length;
+        NDArray mask = keyMask.get(":, :, :, :, :" + keys);
+        mask.attach(m);
+        return new Batch(NdTensors.owned(m.create(tokens, new Shape(b, 1))),
+                NdTensors.owned(m.create(positions, new Shape(b, 1))), mask, null, 1);
     }
 }

@@ -6,6 +6,8 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
+import org.prefopt.api.bench.GenerationOps;
 import org.prefopt.api.model.CompletionGroup;
 import org.prefopt.api.model.GenerationRequest;
 import org.prefopt.api.model.OptimizerStepResult;
@@ -33,7 +35,7 @@ import org.prefopt.backends.djl.weights.PolicyWeights;
  * {@link SequenceScorer} (scoring), {@link PolicyTrainer} (gradient accumulation, AdamW), {@link TrainingState}
  * (resumable save/load) and {@link PolicyExport} (PEFT adapter or merged Hugging Face checkpoint).
  */
-public final class DjlPolicyModel implements PolicyModel {
+public final class DjlPolicyModel implements PolicyModel, GenerationOps {
 
     private final String name;
     private final DjlCompute compute;
@@ -113,6 +115,11 @@ public final class DjlPolicyModel implements PolicyModel {
         inputs.checkGeneration(requests, params);
         PolicyWeights.View policy = weights.policy();
         return generator.generate(policy.weights(), policy.adapters(), tokenizer, requests, params);
+    }
+
+    @Override
+    public OptionalDouble lastOpsPerDecodingStep() {
+        return generator.lastOpsPerDecodingStep();
     }
 
     @Override
