@@ -1,6 +1,7 @@
 package org.prefopt.backends.djl.export;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,26 +53,49 @@ public final class PolicyExport {
             if (lora != null && !mergeAdapters) {
                 lora.savePeft(tmp, tokenizerDir == null ? policyName : tokenizerDir.toString());
             } else {
-                Map<String, TensorData> t = new LinkedHashMap<>();
-                for (var e : weights.base().entrySet()) {
-                    String module = e.getKey().endsWith(".weight")
-                            ? e.getKey().substring(0, e.getKey().length() - ".weight".length()) : null;
-                    if (lora != null && module != null && lora.covers(module)) {
-                        try (NDArray merged = lora.merged(module, e.getValue())) {
-                            t.put(e.getKey(), NdTensors.fromNd(merged, e.getValue().getDataType()));
-                        }
-                    } else {
-                        t.put(e.getKey(), NdTensors.fromNd(e.getValue(), e.getValue().getDataType()));
-                    }
-                }
-                SafetensorsWriter.write(tmp.resolve(CheckpointTensors.SINGLE), t, Map.of("format", "pt"));
+                SafetensorsWriter.write(tmp.resolve(CheckpointTensors.SINGLE), mergedTensors(null),
+                        Map.of("format", "pt"));
                 config.write(tmp.resolve("config.json"), compute.info().dtype());
             }
             copyTokenizerFiles(tmp);
         });
     }
 
+    /**
+     * The policy's weights by Hugging Face name with LoRA adapters merged in, as host tensors.
+     *
+     * @param storeAs the stored type, or null to keep each weight's own
+     */
+    public Map<String, TensorData> mergedTensors(DataType storeAs) {
+        JniUtils.setGradMode(false);
+        LoraAdapters lora = weights.lora();
+        Map<String, TensorData> t = new LinkedHashMap<>();
+        for (var e : weights.base().entrySet()) {
+            String module = e.getKey().endsWith(".weight")
+                    ? e.getKey().substring(0, e.getKey().length() - ".weight".length()) : null;
+            DataType type = storeAs == null ? e.getValue().getDataType() : storeAs;
+            if (lora != null && module != null && lora.covers(module)) {
+                try (NDArray merged = lora.merged(module, e.getValue())) {
+                    t.put(e.getKey(), NdTensors.fromNd(merged, type));
+                }
+            } else {
+                t.put(e.getKey(), NdTensors.fromNd(e.getValue(), type));
+            }
+        }
+        return t;
+    }
+
+    /** The directory the tokenizer files are copied from, or null. */
+    public Path tokenizerDir() {
+        return tokenizerDir;
+    }
+
     private void copyTokenizerFiles(Path target) throws IOException {
+        copyTokenizerFiles(tokenizerDir, target);
+    }
+
+    /** Copies the tokenizer files of {@code tokenizerDir} (if not null) that exist into {@code target}. */
+    public static void copyTokenizerFiles(Path tokenizerDir, Path target) throws IOException {
         if (tokenizerDir == null) {
             return;
         }

@@ -155,6 +155,11 @@ public final class DjlPolicyModel implements PolicyModel {
         state.load(directory);
     }
 
+    /** The part that writes the policy for other tools (merged weights, tokenizer files). */
+    public PolicyExport exporter() {
+        return export;
+    }
+
     @Override
     public void export(Path directory, boolean mergeAdapters) {
         export.export(directory, mergeAdapters);
