@@ -21,6 +21,7 @@ import org.prefopt.backends.djl.model.ProjectionAdapters;
 import org.prefopt.backends.djl.model.Batch;
 import org.prefopt.backends.djl.model.Decoder;
 import org.prefopt.backends.djl.model.KvCache;
+import org.prefopt.backends.generation.CompletionBook;
 
 /**
  * Batched sampling with a KV cache. Each distinct prompt is prefilled once; its cache rows are then repeated
@@ -165,12 +166,6 @@ public final class Generator {
     }
 
     private static boolean hitsStop(TextTokenizer tokenizer, int[] tokens, List<String> stops) {
-        String text = tokenizer.decode(tokens, true);
-        for (String s : stops) {
-            if (text.contains(s)) {
-                return true;
-            }
-        }
-        return false;
+        return CompletionBook.hitsStop(tokenizer, tokens, stops); // the one stop-string rule, shared with ONNX Runtime
     }
 }
