@@ -143,6 +143,8 @@ public final class OnnxDecoderSession implements AutoCloseable {
             o.setIntraOpNumThreads(threads);
         }
         o.setInterOpNumThreads(1);
+        // between steps the CPU belongs to the sampler (libtorch): threads that spin waiting for work would take it
+        o.addConfigEntry("session.intra_op.allow_spinning", "0");
         return o;
     }
 
