@@ -1,5 +1,6 @@
 package org.prefopt.launcher.cli;
 
+import org.prefopt.launcher.assembly.RoutedPolicy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
@@ -99,7 +100,7 @@ final class BenchCommand implements Callable<Integer> {
                 "logits-chunk-tokens", logitsChunkTokens, "lora", loraRank == 0 ? Map.of("enabled", false)
                         : Map.of("enabled", true, "rank", loraRank, "alpha", 2 * loraRank));
         try (RunAssembly assembly = policyArgs.open(parent, "bench", options)) {
-            PolicyModel policy = assembly.component(Slot.POLICY, "policy");
+            PolicyModel policy = RoutedPolicy.of(assembly);
             Backend backend = assembly.component(Slot.BACKEND, "backend");
             int vocab = policy.tokenizer().vocabSize();
             long params = policy.info().parameters();

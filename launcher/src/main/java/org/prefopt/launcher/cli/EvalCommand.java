@@ -1,5 +1,6 @@
 package org.prefopt.launcher.cli;
 
+import org.prefopt.launcher.assembly.RoutedPolicy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -81,6 +82,11 @@ final class EvalCommand implements Callable<Integer> {
             description = "A run directory (or one of its checkpoints/step-<N> directories) or a Hugging Face"
                     + " checkpoint directory.")
     Path model;
+
+    @Option(names = "--engine", paramLabel = "<policy|onnxruntime>",
+            description = "What generates the samples: the policy itself (default: the config's engine section, else"
+                    + " the policy) or ONNX Runtime; -o engine.path=<dir> evaluates an ONNX export instead.")
+    String engine;
 
     @Option(names = "--checkpoint", paramLabel = "<step-N>",
             description = "The run's checkpoint to evaluate (default: its newest complete one).")
@@ -174,7 +180,7 @@ final class EvalCommand implements Callable<Integer> {
         try (RunAssembly assembly = Assembler.assemble(run, Stage.PRODUCTION)) {
             Config root = assembly.config();
             List<EvalSet> sets = commandLineSets != null ? commandLineSets : configSets(assembly, settings);
-            PolicyModel policy = assembly.component(Slot.POLICY, "policy");
+            PolicyModel policy = RoutedPolicy.of(assembly);
             if (source.isRun()) {
                 LOG.info("loading the weights of {}", source.checkpoint().directory());
                 policy.loadTrainingState(source.checkpoint().policyDirectory());
@@ -241,6 +247,10 @@ final class EvalCommand implements Callable<Integer> {
             // the checkpoint as it is: no fresh adapters
             policy.put("lora", Map.of("enabled", false));
             base = base.withValue("policy", ConfigValueFactory.fromMap(policy, ORIGIN + " --model"));
+        }
+        if (engine != null) {
+            base = base.withValue("engine", ConfigValueFactory.fromMap(PolicyArgs.engineSection(engine, 0),
+                    ORIGIN + " --engine"));
         }
         if (dataset != null) {
             // the command line's set replaces the config's: do not create their datasets

@@ -1,5 +1,6 @@
 package org.prefopt.launcher.cli;
 
+import org.prefopt.launcher.assembly.RoutedPolicy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -87,7 +88,7 @@ final class GenerateCommand implements Callable<Integer> {
             throw new UsageException("-n must be at least 1 (got " + count + ")");
         }
         try (RunAssembly assembly = policyArgs.open(parent, "generate", Map.of())) {
-            PolicyModel policy = assembly.component(Slot.POLICY, "policy");
+            PolicyModel policy = RoutedPolicy.of(assembly);
             TextTokenizer tokenizer = policy.tokenizer();
             String text = prompt;
             if (chat) {

@@ -1,5 +1,6 @@
 package org.prefopt.launcher.run;
 
+import org.prefopt.launcher.assembly.RoutedPolicy;
 import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -105,7 +106,7 @@ public final class TrainingRunHandler implements RunHandler {
             }
         }
 
-        return new TrainingSetup(assembly.component(Slot.POLICY, "policy"), assembly.component(Slot.BACKEND, "backend"),
+        return new TrainingSetup(RoutedPolicy.of(assembly), assembly.component(Slot.BACKEND, "backend"),
                 pool, sampler, rewards, stages, RunSections.prompt(root), RunSections.generation(root), settings,
                 evalSettings, evalSets, runDir);
     }

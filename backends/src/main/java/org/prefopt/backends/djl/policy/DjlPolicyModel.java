@@ -48,6 +48,7 @@ public final class DjlPolicyModel implements PolicyModel {
     private final TrainingState state;
     private final PolicyExport export;
     private final ModelInputs inputs;
+    private long weightsVersion;
 
     /**
      * @param weights      base weights (owned from now on, allocated under {@code manager})
@@ -129,12 +130,14 @@ public final class DjlPolicyModel implements PolicyModel {
 
     @Override
     public OptimizerStepResult optimizerStep() {
+        weightsVersion++;
         return trainer.step();
     }
 
     @Override
     public void resetReference() {
         JniUtils.setGradMode(false);
+        weightsVersion++;
         if (weights.resetReference()) {
             trainer.resetMoments();
         }
@@ -152,7 +155,21 @@ public final class DjlPolicyModel implements PolicyModel {
 
     @Override
     public void loadTrainingState(Path directory) {
+        weightsVersion++;
         state.load(directory);
+    }
+
+    /**
+     * Changes whenever the weights the policy generates with may have changed (an optimizer step, a reference reset
+     * that merges adapters, a loaded state), so an engine holding a copy knows when to take a new one.
+     */
+    public long weightsVersion() {
+        return weightsVersion;
+    }
+
+    /** Rejects what the model cannot take (ids outside the vocabulary, sequences past its context), as generate. */
+    public void checkGeneration(List<GenerationRequest> requests, SamplingParams params) {
+        inputs.checkGeneration(requests, params);
     }
 
     /** The part that writes the policy for other tools (merged weights, tokenizer files). */
