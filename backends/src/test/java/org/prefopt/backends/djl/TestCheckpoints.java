@@ -26,6 +26,12 @@ public final class TestCheckpoints {
         return Fixtures.policy(checkpoint, lr, Fixtures.lora());
     }
 
+    /** The {@code tiny} preset (random, seed 3) with its character tokenizer. */
+    public static org.prefopt.backends.djl.policy.DjlPolicyModel tinyPolicy() {
+        return org.prefopt.backends.djl.policy.Policies.tiny(Fixtures.backend(), "tiny",
+                Fixtures.settings(1e-3, null, null, 3));
+    }
+
     public static DjlBackend backend() {
         return Fixtures.backend();
     }
