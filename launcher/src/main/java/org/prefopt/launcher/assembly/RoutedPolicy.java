@@ -96,6 +96,11 @@ public final class RoutedPolicy implements PolicyModel {
     }
 
     @Override
+    public void exportOnnx(Path directory) {
+        policy.exportOnnx(directory);
+    }
+
+    @Override
     public void close() {
     }
 }

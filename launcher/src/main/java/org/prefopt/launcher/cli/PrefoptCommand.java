@@ -22,7 +22,7 @@ import picocli.CommandLine.ScopeType;
         description = "Preference-optimization fine-tuning (GRPO, DPO) of small language models.",
         subcommands = {PluginsCommand.class, ConfigCommand.class, ValidateCommand.class, RunCommand.class,
                 ScoreCommand.class, DataCommand.class, GenerateCommand.class, BenchCommand.class, SweepCommand.class, ReportCommand.class,
-                EvalCommand.class},
+                EvalCommand.class, ExportCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 run failed, 2 bad usage or invalid configuration."})
 public final class PrefoptCommand {
 

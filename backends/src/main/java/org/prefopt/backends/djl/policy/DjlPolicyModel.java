@@ -19,6 +19,7 @@ import org.prefopt.api.model.TokenLoss;
 import org.prefopt.api.model.TokenSequence;
 import org.prefopt.backends.djl.DjlCompute;
 import org.prefopt.backends.djl.export.PolicyExport;
+import org.prefopt.backends.onnx.export.OnnxExport;
 import org.prefopt.backends.djl.generation.Generator;
 import org.prefopt.backends.djl.model.Decoder;
 import org.prefopt.backends.djl.model.ModelConfig;
@@ -170,6 +171,11 @@ public final class DjlPolicyModel implements PolicyModel {
     /** Rejects what the model cannot take (ids outside the vocabulary, sequences past its context), as generate. */
     public void checkGeneration(List<GenerationRequest> requests, SamplingParams params) {
         inputs.checkGeneration(requests, params);
+    }
+
+    @Override
+    public void exportOnnx(Path directory) {
+        OnnxExport.write(directory, this, OnnxExport.Storage.AUTO);
     }
 
     /** The part that writes the policy for other tools (merged weights, tokenizer files). */
