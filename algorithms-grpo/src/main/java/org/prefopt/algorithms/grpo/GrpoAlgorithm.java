@@ -131,6 +131,12 @@ public final class GrpoAlgorithm implements Algorithm {
         List<TokenSequence> sequences = items.stream().map(Item::sequence).toList();
         List<float[]> reference = options.beta() > 0 ? referenceLogprobs(policy, sequences) : null;
         boolean withEntropy = options.computeEntropy();
+        if (options.engineCorrection() && context.samplingTemperature() != 1.0) {
+            throw new IllegalStateException("algorithm.engine-correction = tis needs sampling at temperature 1 (the"
+                    + " engine reports temperature-1 log-probs); generation.temperature is "
+                    + context.samplingTemperature());
+        }
+        List<float[]> engine = options.engineCorrection() ? items.stream().map(Item::sampled).toList() : null;
 
         GrpoStats stats = new GrpoStats();
         List<float[]> old = null;
@@ -159,7 +165,8 @@ public final class GrpoAlgorithm implements Algorithm {
                             }
                             return new GrpoTokenLoss(settings, adv, w,
                                     oldLogprobs == null ? null : oldLogprobs.subList(from, to),
-                                    reference == null ? null : reference.subList(from, to), stats);
+                                    reference == null ? null : reference.subList(from, to), stats,
+                                    engine == null ? null : engine.subList(from, to), options.engineCorrectionCap());
                         }
 
                         @Override
