@@ -36,7 +36,7 @@ class OnnxExportTest {
 
     static Path export(String name, Path out, OnnxExport.Storage storage) {
         try (DjlPolicyModel p = TestCheckpoints.policy(checkpoint(name))) {
-            OnnxExport.write(out, p, storage);
+            p.exportOnnx(out, storage);
         }
         return out;
     }

@@ -4,16 +4,17 @@ import java.nio.file.Path;
 import java.util.List;
 import org.prefopt.api.model.CompletionGroup;
 import org.prefopt.api.model.GenerationRequest;
+import org.prefopt.api.model.OptimizerStepResult;
 import org.prefopt.api.model.PolicyInfo;
 import org.prefopt.api.model.PolicyModel;
 import org.prefopt.api.model.RolloutEngine;
-import org.prefopt.api.model.ScoringMode;
 import org.prefopt.api.model.SamplingParams;
+import org.prefopt.api.model.ScoringMode;
 import org.prefopt.api.model.SequenceScores;
 import org.prefopt.api.model.TextTokenizer;
 import org.prefopt.api.model.TokenLoss;
 import org.prefopt.api.model.TokenSequence;
-import org.prefopt.api.model.OptimizerStepResult;
+import org.prefopt.api.plugin.Slot;
 
 /**
  * The run's policy with its generation done by the run's {@code engine}: everything else (scoring, training,
@@ -33,8 +34,8 @@ public final class RoutedPolicy implements PolicyModel {
 
     /** The run's policy, generating through its engine when the run has an {@code engine} section. */
     public static PolicyModel of(RunAssembly assembly) {
-        PolicyModel policy = assembly.component(org.prefopt.api.plugin.Slot.POLICY, "policy");
-        return assembly.optionalComponent(org.prefopt.api.plugin.Slot.ENGINE, "engine")
+        PolicyModel policy = assembly.component(Slot.POLICY, "policy");
+        return assembly.optionalComponent(Slot.ENGINE, "engine")
                 .filter(e -> e != RolloutEngine.POLICY)
                 .<PolicyModel>map(e -> new RoutedPolicy(policy, e))
                 .orElse(policy);

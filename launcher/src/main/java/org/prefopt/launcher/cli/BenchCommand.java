@@ -1,6 +1,5 @@
 package org.prefopt.launcher.cli;
 
-import org.prefopt.launcher.assembly.RoutedPolicy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
@@ -20,6 +19,7 @@ import org.prefopt.api.model.PolicyModel;
 import org.prefopt.api.model.SamplingParams;
 import org.prefopt.api.model.TokenSequence;
 import org.prefopt.api.plugin.Slot;
+import org.prefopt.launcher.assembly.RoutedPolicy;
 import org.prefopt.launcher.assembly.RunAssembly;
 import org.prefopt.launcher.bench.PeakResidentMemory;
 import picocli.CommandLine.Command;

@@ -1,6 +1,5 @@
 package org.prefopt.launcher.cli;
 
-import org.prefopt.launcher.assembly.RoutedPolicy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -24,6 +23,7 @@ import org.prefopt.api.model.PolicyModel;
 import org.prefopt.api.plugin.Slot;
 import org.prefopt.api.reward.RewardFunction;
 import org.prefopt.launcher.assembly.Assembler;
+import org.prefopt.launcher.assembly.RoutedPolicy;
 import org.prefopt.launcher.assembly.RunAssembly;
 import org.prefopt.launcher.config.Overrides;
 import org.prefopt.launcher.config.Problems;

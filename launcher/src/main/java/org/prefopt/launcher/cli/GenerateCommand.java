@@ -1,6 +1,5 @@
 package org.prefopt.launcher.cli;
 
-import org.prefopt.launcher.assembly.RoutedPolicy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,6 +16,7 @@ import org.prefopt.api.model.PolicyModel;
 import org.prefopt.api.model.SamplingParams;
 import org.prefopt.api.model.TextTokenizer;
 import org.prefopt.api.plugin.Slot;
+import org.prefopt.launcher.assembly.RoutedPolicy;
 import org.prefopt.launcher.assembly.RunAssembly;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

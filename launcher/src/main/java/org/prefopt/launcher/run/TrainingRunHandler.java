@@ -1,6 +1,5 @@
 package org.prefopt.launcher.run;
 
-import org.prefopt.launcher.assembly.RoutedPolicy;
 import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +12,7 @@ import org.prefopt.api.data.Example;
 import org.prefopt.api.data.PromptSampler;
 import org.prefopt.api.plugin.Slot;
 import org.prefopt.api.reward.RewardFunction;
+import org.prefopt.launcher.assembly.RoutedPolicy;
 import org.prefopt.launcher.assembly.RunAssembly;
 import org.prefopt.launcher.evaluation.EvalSet;
 import org.prefopt.launcher.evaluation.EvalSettings;

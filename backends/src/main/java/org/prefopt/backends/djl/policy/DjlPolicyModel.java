@@ -2,6 +2,7 @@ package org.prefopt.backends.djl.policy;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.jni.JniUtils;
 import java.nio.file.Path;
 import java.util.List;
@@ -175,7 +176,12 @@ public final class DjlPolicyModel implements PolicyModel {
 
     @Override
     public void exportOnnx(Path directory) {
-        OnnxExport.write(directory, this, OnnxExport.Storage.AUTO);
+        exportOnnx(directory, OnnxExport.Storage.AUTO);
+    }
+
+    /** {@link #exportOnnx(Path)}, choosing where the weights go. */
+    public void exportOnnx(Path directory, OnnxExport.Storage storage) {
+        OnnxExport.write(directory, config, export.mergedTensors(DataType.FLOAT32), export.tokenizerDir(), storage);
     }
 
     /** The part that writes the policy for other tools (merged weights, tokenizer files). */

@@ -2,7 +2,6 @@ package org.prefopt.backends.onnx.export;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
-import ai.djl.ndarray.types.DataType;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +9,6 @@ import java.util.Map;
 import org.prefopt.api.io.AtomicFiles;
 import org.prefopt.backends.djl.export.PolicyExport;
 import org.prefopt.backends.djl.model.ModelConfig;
-import org.prefopt.backends.djl.policy.DjlPolicyModel;
 import org.prefopt.backends.onnx.OnnxNames;
 import org.prefopt.backends.safetensors.TensorData;
 
@@ -59,12 +57,6 @@ public final class OnnxExport {
             config.write(tmp.resolve("config.json"), "float32");
             PolicyExport.copyTokenizerFiles(tokenizerDir, tmp);
         });
-    }
-
-    /** Writes {@code policy} (adapters merged) with its tokenizer files. */
-    public static void write(Path directory, DjlPolicyModel policy, Storage storage) {
-        PolicyExport export = policy.exporter();
-        write(directory, policy.config(), export.mergedTensors(DataType.FLOAT32), export.tokenizerDir(), storage);
     }
 
     /** The model in memory (weights through {@code store}). */

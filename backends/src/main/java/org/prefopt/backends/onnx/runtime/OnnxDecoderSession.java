@@ -32,7 +32,6 @@ public final class OnnxDecoderSession implements AutoCloseable {
     private final int kvHeads;
     private final int headDim;
     private final int vocab;
-    private final Map<String, OnnxTensor> extraInputs = new HashMap<>();
 
     private OnnxDecoderSession(String source, OrtEnvironment env, OrtSession session) throws OrtException {
         this.source = source;
@@ -168,38 +167,6 @@ public final class OnnxDecoderSession implements AutoCloseable {
         return vocab;
     }
 
-    /** Names of graph inputs beyond the decoder's own (weights fed at run time), with their shapes. */
-    public Map<String, long[]> extraInputShapes() {
-        Map<String, long[]> out = new HashMap<>();
-        try {
-            for (var e : session.getInputInfo().entrySet()) {
-                if (!isDecoderInput(e.getKey()) && e.getValue().getInfo() instanceof TensorInfo t) {
-                    out.put(e.getKey(), t.getShape());
-                }
-            }
-        } catch (OrtException e) {
-            throw new IllegalStateException(source + ": " + e.getMessage(), e);
-        }
-        return out;
-    }
-
-    /** Sets (replacing) the value of a non-decoder input, such as a weight fed at run time. */
-    public void setInput(String name, float[] values, long[] shape) {
-        try {
-            OnnxTensor old = extraInputs.put(name, OnnxTensor.createTensor(env, FloatBuffer.wrap(values), shape));
-            if (old != null) {
-                old.close();
-            }
-        } catch (OrtException e) {
-            throw new IllegalStateException(source + ": cannot create input '" + name + "': " + e.getMessage(), e);
-        }
-    }
-
-    private static boolean isDecoderInput(String name) {
-        return name.equals(OnnxNames.INPUT_IDS) || name.equals(OnnxNames.ATTENTION_MASK)
-                || name.equals(OnnxNames.POSITION_IDS) || name.startsWith("past_key_values.");
-    }
-
     /** An empty cache for {@code batch} rows. */
     public KvState emptyCache(int batch) {
         return KvState.empty(this, batch);
@@ -227,7 +194,7 @@ public final class OnnxDecoderSession implements AutoCloseable {
      * @return the float32 logits of each row's last position (batch, vocab) and the grown cache
      */
     public StepOutput step(long[] ids, long[] mask, long[] positions, int batch, int seq, KvState past) {
-        Map<String, OnnxTensor> in = new HashMap<>(extraInputs);
+        Map<String, OnnxTensor> in = new HashMap<>();
         List<OnnxTensor> owned = new ArrayList<>();
         try {
             owned.add(OnnxTensor.createTensor(env, LongBuffer.wrap(ids), new long[] {batch, seq}));
@@ -258,7 +225,6 @@ public final class OnnxDecoderSession implements AutoCloseable {
 
     @Override
     public void close() {
-        extraInputs.values().forEach(OnnxTensor::close);
         closeQuietly(session);
     }
 }
