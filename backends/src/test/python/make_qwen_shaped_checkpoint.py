@@ -2,7 +2,7 @@
 14 heads, 2 KV heads, SwiGLU 4864, vocabulary 151936, tied embeddings; 196M parameters, 783 MB), with the Qwen3
 tokenizer of the test resources. For memory measurements at a real vocabulary size (docs/models.md):
 
-    /usr/bin/python3 backends/src/test/python/make_qwen_shaped_checkpoint.py /tmp/qwen-shaped
+    /usr/bin/python3 backends/src/test/python/make_qwen_shaped_checkpoint.py /tmp/qwen-shaped [layers, default 4]
     launcher/target/prefopt/bin/prefopt bench --model /tmp/qwen-shaped --threads 2 --batch 2 --new-tokens 4 \
         --train-batch 4 --train-len 512 --repeats 1 [--logits-chunk-tokens 512] [--gradient-checkpointing]
 
@@ -12,6 +12,8 @@ import gzip, json, os, shutil, struct, sys
 import numpy as np
 
 out = sys.argv[1]
+# optional second argument: the number of layers (Qwen2.5-0.5B has 24)
+layers = int(sys.argv[2]) if len(sys.argv) > 2 else 4
 os.makedirs(out, exist_ok=True)
 os.chdir(out)
 res = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "tokenizer", "qwen3")
@@ -19,7 +21,7 @@ with gzip.open(os.path.join(res, "tokenizer.json.gz")) as f, open("tokenizer.jso
     shutil.copyfileobj(f, t)
 shutil.copy(os.path.join(res, "tokenizer_config.json"), "tokenizer_config.json")
 cfg = {"architectures": ["Qwen2ForCausalLM"], "model_type": "qwen2", "hidden_size": 896, "intermediate_size": 4864,
-       "num_hidden_layers": 4, "num_attention_heads": 14, "num_key_value_heads": 2, "vocab_size": 151936,
+       "num_hidden_layers": layers, "num_attention_heads": 14, "num_key_value_heads": 2, "vocab_size": 151936,
        "rms_norm_eps": 1e-6, "rope_theta": 1000000.0, "tie_word_embeddings": True, "torch_dtype": "float32",
        "max_position_embeddings": 32768, "hidden_act": "silu", "bos_token_id": 151643, "eos_token_id": 151645}
 json.dump(cfg, open("config.json", "w"), indent=2)

@@ -4,10 +4,13 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Module;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
 import org.prefopt.api.model.Backend;
 import org.prefopt.api.model.PolicyModel;
+import org.prefopt.api.model.RolloutEngine;
 import org.prefopt.api.plugin.ComponentFactory;
 import org.prefopt.api.plugin.Plugin;
 import org.prefopt.api.plugin.Slot;
@@ -15,8 +18,9 @@ import org.prefopt.backends.djl.DjlPytorchBackendFactory;
 import org.prefopt.backends.djl.policy.Policies;
 import org.prefopt.backends.djl.policy.PolicyOptions;
 import org.prefopt.backends.djl.policy.Presets;
+import org.prefopt.backends.onnx.engine.OnnxRuntimeEngine;
 
-/** The compute plugin: the DJL PyTorch backend and the policies that run on it. */
+/** The compute plugin: the DJL PyTorch backend, the policies that run on it and the rollout engines. */
 public final class BackendsPlugin implements Plugin {
 
     /** {@code backend { type = djl-pytorch, device = cpu|cuda:N|auto, dtype = float32|float16, threads = 0 }}. */
@@ -35,6 +39,24 @@ public final class BackendsPlugin implements Plugin {
             options -> policyModule(backend -> Policies.tiny(backend, options)),
             PolicyOptions::validateTiny);
 
+    /** {@code engine { type = policy }}: the policy generates its own rollouts (what a run does without the section). */
+    public static final ComponentFactory<RolloutEngine> POLICY_ENGINE = ComponentFactory.of(Slot.ENGINE, "policy",
+            "the policy generates its own rollouts and evaluation samples (the default)", options -> RolloutEngine.POLICY);
+
+    /** {@code engine { type = onnxruntime, threads = 0, path = "" }}. */
+    public static final ComponentFactory<RolloutEngine> ONNXRUNTIME = ComponentFactory.of(Slot.ENGINE, "onnxruntime",
+            "ONNX Runtime (CPU) generates with the policy's current weights, or with an exported ONNX model (path)",
+            options -> new OnnxRuntimeEngine(options.getInt("threads"),
+                    options.getString("path").isEmpty() ? null : Path.of(options.getString("path"))),
+            (options, problems) -> {
+                problems.requireRange(options, "threads", 0, 4096);
+                if (options.hasPath("path") && !options.getString("path").isEmpty()
+                        && !Files.exists(Path.of(options.getString("path")))) {
+                    problems.add(options, "path", "no ONNX model at " + options.getString("path")
+                            + " (a directory with model.onnx, or the .onnx file)");
+                }
+            });
+
     @Override
     public String name() {
         return "backends";
@@ -42,7 +64,7 @@ public final class BackendsPlugin implements Plugin {
 
     @Override
     public List<ComponentFactory<?>> factories() {
-        return List.of(DJL_PYTORCH, HF, TINY);
+        return List.of(DJL_PYTORCH, HF, TINY, POLICY_ENGINE, ONNXRUNTIME);
     }
 
     /** Binds the policy, built once from the run's backend when first needed. */

@@ -51,8 +51,14 @@ public final class GrpoAlgorithm implements Algorithm {
                 options.lossType(), options.delta(), options.epsilonMax());
     }
 
-    /** One completion to train on. */
-    private record Item(TokenSequence sequence, double advantage, int tokens) {
+    /** Metric: how far the rollout engine's log-probs are from the policy's (logged when sampling at temperature 1). */
+    public static final String ENGINE_LOGPROB_ABS_DIFF = "engine/logprob_abs_diff";
+
+    /**
+     * One completion to train on.
+     *
+     * @param sampled the log-probs the rollout engine reported for the completion's tokens (temperature 1) */
+    private record Item(TokenSequence sequence, double advantage, int tokens, float[] sampled) {
     }
 
     /** Groups chosen for the update, and how many were drawn. */
@@ -109,7 +115,7 @@ public final class GrpoAlgorithm implements Algorithm {
                 }
                 // scored at the sampling temperature: the loss is then on-policy (as TRL's logits / temperature)
                 items.add(new Item(new TokenSequence(group.promptTokens(), c.tokens(), context.samplingTemperature()),
-                        advantages.get(gi)[j], c.length()));
+                        advantages.get(gi)[j], c.length(), c.logprobs()));
                 numTokens += group.promptTokens().length + c.length();
             }
         }
@@ -125,6 +131,12 @@ public final class GrpoAlgorithm implements Algorithm {
         List<TokenSequence> sequences = items.stream().map(Item::sequence).toList();
         List<float[]> reference = options.beta() > 0 ? referenceLogprobs(policy, sequences) : null;
         boolean withEntropy = options.computeEntropy();
+        if (options.engineCorrection() && context.samplingTemperature() != 1.0) {
+            throw new IllegalStateException("algorithm.engine-correction = tis needs sampling at temperature 1 (the"
+                    + " engine reports temperature-1 log-probs); generation.temperature is "
+                    + context.samplingTemperature());
+        }
+        List<float[]> engine = options.engineCorrection() ? items.stream().map(Item::sampled).toList() : null;
 
         GrpoStats stats = new GrpoStats();
         List<float[]> old = null;
@@ -153,7 +165,8 @@ public final class GrpoAlgorithm implements Algorithm {
                             }
                             return new GrpoTokenLoss(settings, adv, w,
                                     oldLogprobs == null ? null : oldLogprobs.subList(from, to),
-                                    reference == null ? null : reference.subList(from, to), stats);
+                                    reference == null ? null : reference.subList(from, to), stats,
+                                    engine == null ? null : engine.subList(from, to), options.engineCorrectionCap());
                         }
 
                         @Override
@@ -171,6 +184,9 @@ public final class GrpoAlgorithm implements Algorithm {
             updates++;
             if (old == null) {
                 old = seen;
+                if (context.samplingTemperature() == 1.0) {
+                    metrics.put(ENGINE_LOGPROB_ABS_DIFF, engineMismatch(items, seen));
+                }
             }
         }
         metrics.putAll(stats.metrics(options.beta() > 0));
@@ -181,6 +197,25 @@ public final class GrpoAlgorithm implements Algorithm {
         }
         return new StepResult(metrics, numTokens, nonFinite ? StepResult.Update.SKIPPED_NON_FINITE
                 : StepResult.Update.APPLIED);
+    }
+
+    /**
+     * Mean absolute difference, over the trained tokens, between the log-probs the rollout engine reported and the
+     * policy's own on the generating weights (NeMo-RL's token_mult_prob_error in log space): about 1e-6 when the
+     * policy generates, and the numerical gap of a separate engine (ONNX Runtime, float16) otherwise.
+     */
+    private static double engineMismatch(List<Item> items, List<float[]> policyLogprobs) {
+        double sum = 0;
+        long n = 0;
+        for (int i = 0; i < items.size(); i++) {
+            float[] engine = items.get(i).sampled();
+            float[] policy = policyLogprobs.get(i);
+            for (int t = 0; t < Math.min(engine.length, policy.length); t++) {
+                sum += Math.abs(engine[t] - policy[t]);
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
     }
 
     /** Whether a completion enters the loss: not empty, and not masked as truncated. */

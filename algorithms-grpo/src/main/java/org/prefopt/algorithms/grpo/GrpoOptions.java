@@ -17,7 +17,8 @@ public record GrpoOptions(int groupSize, int promptsPerStep, ScaleRewards scaleR
                           boolean maskTruncatedCompletions, boolean computeEntropy, double entropyCoefficient,
                           ZeroStdGroups zeroStdGroups, int maxResampleRounds, int microBatchSize,
                           AdvantageEstimator advantage, ImportanceSamplingLevel importanceSamplingLevel,
-                          PolicyLossType lossType, double delta, double epsilonMax) {
+                          PolicyLossType lossType, double delta, double epsilonMax, boolean engineCorrection,
+                          double engineCorrectionCap) {
 
     public static GrpoOptions from(Config c) {
         return new GrpoOptions(
@@ -41,7 +42,19 @@ public record GrpoOptions(int groupSize, int promptsPerStep, ScaleRewards scaleR
                 ImportanceSamplingLevel.fromOption(c.getString("importance-sampling-level")),
                 PolicyLossType.fromOption(c.getString("loss-type")),
                 c.getDouble("delta"),
-                c.getDouble("epsilon-max"));
+                c.getDouble("epsilon-max"),
+                engineCorrection(c.getString("engine-correction")),
+                c.getDouble("engine-correction-cap"));
+    }
+
+    /** {@code engine-correction}: none, or tis (truncated importance sampling towards the rollout engine). */
+    private static boolean engineCorrection(String option) {
+        return switch (option) {
+            case "none" -> false;
+            case "tis" -> true;
+            default -> throw new IllegalArgumentException("engine-correction must be none or tis (got '" + option
+                    + "')");
+        };
     }
 
     /**
@@ -71,6 +84,8 @@ public record GrpoOptions(int groupSize, int promptsPerStep, ScaleRewards scaleR
         p.requireOneOf(c, "loss-type", List.of("clip", "cispo"));
         p.requireRange(c, "delta", 0.0, 1e6);
         p.requireRange(c, "epsilon-max", 1e-6, 1e6);
+        p.requireOneOf(c, "engine-correction", List.of("none", "tis"));
+        p.requireRange(c, "engine-correction-cap", 1.0, 1e6);
         boolean cispo = c.hasPath("loss-type") && "cispo".equals(c.getString("loss-type"));
         if (c.hasPath("delta") && c.getDouble("delta") > 0) {
             if (cispo) {

@@ -84,6 +84,15 @@ public interface PolicyModel extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Writes the model (adapters merged) as an ONNX decoder with a KV cache in Hugging Face Optimum's
+     * {@code text-generation-with-past} layout ({@code model.onnx}, {@code config.json}, tokenizer files), for ONNX
+     * Runtime, transformers.js or Optimum. A policy that cannot says so.
+     */
+    default void exportOnnx(Path directory) {
+        throw new UnsupportedOperationException("policy '" + info().name() + "' cannot be exported to ONNX");
+    }
+
     @Override
     void close();
 

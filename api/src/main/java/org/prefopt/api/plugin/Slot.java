@@ -8,6 +8,7 @@ import org.prefopt.api.data.DatasetFilter;
 import org.prefopt.api.data.PromptSampler;
 import org.prefopt.api.model.Backend;
 import org.prefopt.api.model.PolicyModel;
+import org.prefopt.api.model.RolloutEngine;
 import org.prefopt.api.reward.RewardFunction;
 
 /**
@@ -22,13 +23,14 @@ public record Slot<T>(String key, Class<T> type, boolean multiple) {
 
     public static final Slot<PolicyModel> POLICY = new Slot<>("policy", PolicyModel.class, false);
     public static final Slot<Backend> BACKEND = new Slot<>("backend", Backend.class, false);
+    public static final Slot<RolloutEngine> ENGINE = new Slot<>("engine", RolloutEngine.class, false);
     public static final Slot<Dataset> DATASET = new Slot<>("dataset", Dataset.class, false);
     public static final Slot<DatasetFilter> FILTER = new Slot<>("filter", DatasetFilter.class, true);
     public static final Slot<PromptSampler> SAMPLER = new Slot<>("sampler", PromptSampler.class, false);
     public static final Slot<RewardFunction> REWARD = new Slot<>("reward", RewardFunction.class, true);
     public static final Slot<Algorithm> ALGORITHM = new Slot<>("algorithm", Algorithm.class, false);
 
-    private static final List<Slot<?>> ALL = List.of(POLICY, BACKEND, DATASET, FILTER, SAMPLER, REWARD, ALGORITHM);
+    private static final List<Slot<?>> ALL = List.of(POLICY, BACKEND, ENGINE, DATASET, FILTER, SAMPLER, REWARD, ALGORITHM);
 
     public static List<Slot<?>> values() {
         return ALL;

@@ -12,9 +12,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.prefopt.api.model.ScoringMode;
+import org.prefopt.api.model.TokenSequence;
 import org.prefopt.backends.djl.policy.DjlPolicyModel;
 import org.prefopt.backends.djl.policy.Policies;
 import org.prefopt.backends.safetensors.SafetensorsFile;
@@ -72,6 +74,19 @@ class LoraExportTest {
             double d = maxDiff(trained, logits(m, INPUT, ScoringMode.POLICY));
             assertTrue(d < 1e-5, "merged vs adapter-on max diff " + d);
             System.out.printf("LoRA merge vs adapter-on: max |logit diff| %.2e%n", d);
+        }
+    }
+
+    @Test
+    void mergedExportLeavesThePolicyAsItWas(@TempDir Path tmp) {
+        // merging once changed the float32 base weights in place: the policy drifted by one delta per export
+        try (DjlPolicyModel p = Fixtures.policy("llama", 5e-2, Fixtures.lora())) {
+            train(p, 2);
+            var seq = List.of(new TokenSequence(new int[] {1, 5, 9}, new int[] {3, 7, 2}));
+            float[] before = p.score(seq, ScoringMode.POLICY, false).get(0).logprobs();
+            p.export(tmp.resolve("merged"), true);
+            p.export(tmp.resolve("merged-again"), true);
+            assertArrayEquals(before, p.score(seq, ScoringMode.POLICY, false).get(0).logprobs(), 0f);
         }
     }
 

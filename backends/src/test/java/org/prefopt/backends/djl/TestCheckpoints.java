@@ -12,6 +12,26 @@ public final class TestCheckpoints {
         return Fixtures.checkpoint("llama");
     }
 
+    public static Path qwen2() {
+        return Fixtures.checkpoint("qwen2");
+    }
+
+    /** A policy on a reference checkpoint, full fine-tuning, seed 7. */
+    public static org.prefopt.backends.djl.policy.DjlPolicyModel policy(Path dir) {
+        return Fixtures.policy(dir);
+    }
+
+    /** A policy on a reference checkpoint with the test LoRA adapters (rank 4 on q, v, o, down). */
+    public static org.prefopt.backends.djl.policy.DjlPolicyModel loraPolicy(String checkpoint, double lr) {
+        return Fixtures.policy(checkpoint, lr, Fixtures.lora());
+    }
+
+    /** The {@code tiny} preset (random, seed 3) with its character tokenizer. */
+    public static org.prefopt.backends.djl.policy.DjlPolicyModel tinyPolicy() {
+        return org.prefopt.backends.djl.policy.Policies.tiny(Fixtures.backend(), "tiny",
+                Fixtures.settings(1e-3, null, null, 3));
+    }
+
     public static DjlBackend backend() {
         return Fixtures.backend();
     }

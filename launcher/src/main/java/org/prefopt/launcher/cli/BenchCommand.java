@@ -21,6 +21,7 @@ import org.prefopt.api.model.PolicyModel;
 import org.prefopt.api.model.SamplingParams;
 import org.prefopt.api.model.TokenSequence;
 import org.prefopt.api.plugin.Slot;
+import org.prefopt.launcher.assembly.RoutedPolicy;
 import org.prefopt.launcher.assembly.RunAssembly;
 import org.prefopt.launcher.bench.PeakResidentMemory;
 import picocli.CommandLine.Command;
@@ -101,7 +102,7 @@ final class BenchCommand implements Callable<Integer> {
                 "logits-chunk-tokens", logitsChunkTokens, "lora", loraRank == 0 ? Map.of("enabled", false)
                         : Map.of("enabled", true, "rank", loraRank, "alpha", 2 * loraRank));
         try (RunAssembly assembly = policyArgs.open(parent, "bench", options)) {
-            PolicyModel policy = assembly.component(Slot.POLICY, "policy");
+            PolicyModel policy = RoutedPolicy.of(assembly);
             Backend backend = assembly.component(Slot.BACKEND, "backend");
             int vocab = policy.tokenizer().vocabSize();
             long params = policy.info().parameters();

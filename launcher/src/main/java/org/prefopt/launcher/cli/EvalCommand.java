@@ -22,6 +22,7 @@ import org.prefopt.api.model.PolicyModel;
 import org.prefopt.api.plugin.Slot;
 import org.prefopt.api.reward.RewardFunction;
 import org.prefopt.launcher.assembly.Assembler;
+import org.prefopt.launcher.assembly.RoutedPolicy;
 import org.prefopt.launcher.assembly.RunAssembly;
 import org.prefopt.launcher.config.Overrides;
 import org.prefopt.launcher.config.Problems;
@@ -86,6 +87,11 @@ final class EvalCommand implements Callable<Integer> {
     /** {@code --checkpoint} of a run, {@code --base} of a PEFT adapter. */
     @Mixin
     PolicyArgs.Source sourceArgs = new PolicyArgs.Source();
+
+    @Option(names = "--engine", paramLabel = "<policy|onnxruntime>",
+            description = "What generates the samples: the policy itself (default: the config's engine section, else"
+                    + " the policy) or ONNX Runtime; -o engine.path=<dir> evaluates an ONNX export instead.")
+    String engine;
 
     @Option(names = "--config", paramLabel = "<run file>",
             description = "With a Hugging Face checkpoint: take backend, prompt, generation, rewards and eval settings"
@@ -175,7 +181,7 @@ final class EvalCommand implements Callable<Integer> {
         try (RunAssembly assembly = Assembler.assemble(run, Stage.PRODUCTION)) {
             Config root = assembly.config();
             List<EvalSet> sets = commandLineSets != null ? commandLineSets : configSets(assembly, settings);
-            PolicyModel policy = assembly.component(Slot.POLICY, "policy");
+            PolicyModel policy = RoutedPolicy.of(assembly);
             if (source.isRun()) {
                 LOG.info("loading the weights of {}", source.checkpoint().directory());
                 policy.loadTrainingState(source.checkpoint().policyDirectory());
@@ -236,6 +242,10 @@ final class EvalCommand implements Callable<Integer> {
         }
         if (!source.isRun()) {
             base = base.withValue("policy", ConfigValueFactory.fromMap(source.policySection(), ORIGIN + " --model"));
+        }
+        if (engine != null) {
+            base = base.withValue("engine", ConfigValueFactory.fromMap(PolicyArgs.engineSection(engine, 0),
+                    ORIGIN + " --engine"));
         }
         if (dataset != null) {
             // the command line's set replaces the config's: do not create their datasets

@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
         description = {"Write a model for other tools: --format peft writes the LoRA adapter (adapter_config.json,"
                 + " adapter_model.safetensors with PEFT's key names); --format hf writes a Hugging Face checkpoint"
                 + " (config.json, model.safetensors in the checkpoint's dtype, tokenizer files, chat template,"
-                + " generation config), with --merge the LoRA adapter merged into the base.",
+                + " generation config), with --merge the LoRA adapter merged into the base; --format onnx writes an"
+                + " ONNX decoder with a KV cache in Optimum's layout (model.onnx, adapters merged).",
                 "--model is a run directory (its newest checkpoint, or --checkpoint), one of its checkpoints/step-<N>"
                         + " directories, a PEFT adapter directory or a Hugging Face checkpoint directory."})
 final class ExportCommand implements Callable<Integer> {
@@ -38,7 +39,7 @@ final class ExportCommand implements Callable<Integer> {
     @Mixin
     PolicyArgs.Source source = new PolicyArgs.Source();
 
-    @Option(names = "--format", required = true, paramLabel = "<peft|hf>", description = "What to write.")
+    @Option(names = "--format", required = true, paramLabel = "<peft|hf|onnx>", description = "What to write.")
     String format;
 
     @Option(names = "--out", required = true, paramLabel = "<dir>",
@@ -77,6 +78,13 @@ final class ExportCommand implements Callable<Integer> {
                             + "); export it with --format hf");
                 }
                 export(policy, false, f);
+            }
+            case ONNX -> {
+                try {
+                    policy.exportOnnx(out);
+                } catch (UnsupportedOperationException | IllegalStateException e) {
+                    throw new UsageException("--format onnx: " + e.getMessage());
+                }
             }
             case HF -> {
                 if (policy.trainsAdapters() && !merge) {

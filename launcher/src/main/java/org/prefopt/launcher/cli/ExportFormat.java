@@ -11,7 +11,12 @@ enum ExportFormat {
     /** A PEFT LoRA adapter directory: adapter_config.json and adapter_model.safetensors, PEFT's key names. */
     PEFT("peft"),
     /** A Hugging Face checkpoint: config.json, model.safetensors, tokenizer files, chat template, generation config. */
-    HF("hf");
+    HF("hf"),
+    /**
+     * An ONNX decoder with a KV cache in Optimum's text-generation-with-past layout (model.onnx, config.json, tokenizer
+     * files), adapters merged: for ONNX Runtime (the onnxruntime engine), transformers.js, Optimum.
+     */
+    ONNX("onnx");
 
     private final String option;
 

@@ -14,6 +14,7 @@ import org.prefopt.api.model.GenerationRequest;
 import org.prefopt.api.model.PolicyModel;
 import org.prefopt.api.model.SamplingParams;
 import org.prefopt.api.model.TextTokenizer;
+import org.prefopt.launcher.assembly.RoutedPolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -90,7 +91,8 @@ final class GenerateCommand implements Callable<Integer> {
             throw new UsageException("-n must be at least 1 (got " + count + ")");
         }
         try (PolicyArgs.Opened opened = policyArgs.openAny(parent, "generate", source)) {
-            PolicyModel policy = opened.policy();
+            // the loaded policy (its run checkpoint or adapter in place), generating through --engine if given
+            PolicyModel policy = RoutedPolicy.of(opened.assembly());
             TextTokenizer tokenizer = policy.tokenizer();
             String text = prompt;
             if (chat) {

@@ -39,6 +39,10 @@ final class PolicyArgs {
             description = "CPU threads of the engine; 0: its default.")
     int threads;
 
+    @Option(names = "--engine", paramLabel = "<policy|onnxruntime>",
+            description = "What generates: the policy itself (default) or ONNX Runtime (with --threads threads).")
+    String engine;
+
     /** {@code --checkpoint} and {@code --base}: which checkpoint of a run, which base under a PEFT adapter. */
     static final class Source {
 
@@ -128,9 +132,18 @@ final class PolicyArgs {
 
     private RunAssembly assemble(PrefoptCommand root, String command, Map<String, Object> policy) {
         Map<String, Object> backend = Map.of("type", "djl-pytorch", "device", device, "threads", threads);
-        Config raw = ConfigFactory.parseMap(Map.of("backend", backend, "policy", policy),
+        Map<String, Object> sections = new LinkedHashMap<>(Map.of("backend", backend, "policy", policy));
+        if (engine != null) {
+            sections.put("engine", engineSection(engine, threads));
+        }
+        Config raw = ConfigFactory.parseMap(sections,
                 "prefopt " + command + " command line");
         return Assembler.assemble(new RunConfigResolver(root.registry()).resolve(raw, command), Stage.PRODUCTION,
                 "the model");
+    }
+
+    /** The {@code engine} section of {@code --engine}: ONNX Runtime gets the command's thread count. */
+    static Map<String, Object> engineSection(String engine, int threads) {
+        return engine.equals("onnxruntime") ? Map.of("type", engine, "threads", threads) : Map.of("type", engine);
     }
 }

@@ -14,6 +14,7 @@ import org.prefopt.api.data.Example;
 import org.prefopt.api.data.PromptSampler;
 import org.prefopt.api.plugin.Slot;
 import org.prefopt.api.reward.RewardFunction;
+import org.prefopt.launcher.assembly.RoutedPolicy;
 import org.prefopt.launcher.assembly.RunAssembly;
 import org.prefopt.launcher.evaluation.EvalSet;
 import org.prefopt.launcher.evaluation.EvalSettings;
@@ -110,7 +111,7 @@ public final class TrainingRunHandler implements RunHandler {
             evalSets.add(RunSections.evalSet(set, examples, evalSettings).withTrainingOverlap(overlap));
         }
 
-        return new TrainingSetup(assembly.component(Slot.POLICY, "policy"), assembly.component(Slot.BACKEND, "backend"),
+        return new TrainingSetup(RoutedPolicy.of(assembly), assembly.component(Slot.BACKEND, "backend"),
                 pool, sampler, rewards, stages, RunSections.prompt(root), RunSections.generation(root), settings,
                 evalSettings, evalSets, runDir);
     }

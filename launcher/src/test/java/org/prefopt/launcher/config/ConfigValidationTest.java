@@ -69,8 +69,8 @@ class ConfigValidationTest {
                 "run.conf:2: policy.lora.rnak: unknown option 'rnak' for policy 'tiny-test'. Did you mean 'rank'?"
                         + " Supported options: enabled, rank.",
                 "run.conf:3: genration: unknown section 'genration'. Did you mean 'generation'? Known sections:"
-                        + " algorithm, backend, checkpoint, dataset, eval, filter, generation, policy, prompt, reward,"
-                        + " run, sampler, stages."), p);
+                        + " algorithm, backend, checkpoint, dataset, engine, eval, filter, generation, policy, prompt,"
+                        + " reward, run, sampler, stages."), p);
     }
 
     @Test

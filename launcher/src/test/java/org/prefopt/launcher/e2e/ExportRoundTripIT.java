@@ -81,7 +81,7 @@ class ExportRoundTripIT {
         refused("export: --format peft: run " + full + " (step-2) has no LoRA adapter (the run trained every weight:"
                 + " full fine-tuning); export it with --format hf", "export", "--model", full.toString(), "--format",
                 "peft", "--out", dir.resolve("x").toString());
-        refused("export: --format 'onnx2': unknown format; choose one of peft, hf", "export", "--model",
+        refused("export: --format 'onnx2': unknown format; choose one of peft, hf, onnx", "export", "--model",
                 full.toString(), "--format", "onnx2", "--out", dir.resolve("x").toString());
         Path fresh = Files.createDirectories(dir.resolve("fresh"));
         Files.copy(full.resolve(RunDirectory.CONFIG_FILE), fresh.resolve(RunDirectory.CONFIG_FILE));
@@ -91,6 +91,11 @@ class ExportRoundTripIT {
         // a full fine-tuning run exports as a Hugging Face checkpoint: the LoRA run's base
         Path base = dir.resolve("base");
         ok("export", "--model", full.toString(), "--format", "hf", "--out", base.toString());
+        // the same command writes the ONNX decoder of a run (the engine's own export; checked in backends' tests)
+        Path onnx = dir.resolve("onnx");
+        ok("export", "--model", full.toString(), "--format", "onnx", "--out", onnx.toString());
+        assertTrue(Files.size(onnx.resolve("model.onnx")) > 0, "model.onnx written");
+        assertTrue(Files.isRegularFile(onnx.resolve("config.json")));
         Path lora = dir.resolve("lora");
         ok("run", Files.writeString(dir.resolve("lora.conf"), conf("lora", 3, "type = hf, path = \""
                 + base + "\", learning-rate = 2e-2, lora { enabled = true, rank = 4, alpha = 8, dropout = 0.0 }"))

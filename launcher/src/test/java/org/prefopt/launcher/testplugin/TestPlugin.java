@@ -23,6 +23,10 @@ import org.prefopt.api.data.PromptSampler;
 import org.prefopt.api.model.Backend;
 import org.prefopt.api.model.BackendInfo;
 import org.prefopt.api.model.PolicyModel;
+import org.prefopt.api.model.RolloutEngine;
+import org.prefopt.api.model.CompletionGroup;
+import org.prefopt.api.model.GenerationRequest;
+import org.prefopt.api.model.SamplingParams;
 import org.prefopt.api.plugin.ComponentFactory;
 import org.prefopt.api.plugin.Plugin;
 import org.prefopt.api.plugin.Slot;
@@ -59,7 +63,21 @@ public final class TestPlugin implements Plugin {
                         o -> new MarkerReward(o.getString("marker")), null),
                 new BackendFactory("cpu-test", 1, true),
                 new BackendFactory("gpu-test", 10, false),
+                factory(Slot.ENGINE, "counting", "counts its calls and generates nothing",
+                        o -> new CountingEngine(), null),
                 new PolicyFactory());
+    }
+
+    /** A rollout engine that counts the calls routed to it (the test policy cannot generate). */
+    public static final class CountingEngine implements RolloutEngine {
+        public int calls;
+
+        @Override
+        public List<CompletionGroup> generate(PolicyModel policy, List<GenerationRequest> requests,
+                                              SamplingParams params) {
+            calls++;
+            return List.of();
+        }
     }
 
     interface Maker<T> {

@@ -50,6 +50,8 @@ public final class GrpoTokenLoss implements TokenLoss {
     private final List<float[]> oldLogprobs;
     private final List<float[]> refLogprobs;
     private final GrpoStats stats;
+    private final List<float[]> engineLogprobs;
+    private final double tisCap;
     private List<float[]> seen;
     private boolean nonFinite;
 
@@ -62,6 +64,20 @@ public final class GrpoTokenLoss implements TokenLoss {
      */
     public GrpoTokenLoss(Settings settings, double[] advantages, double[] weights, List<float[]> oldLogprobs,
                          List<float[]> refLogprobs, GrpoStats stats) {
+        this(settings, advantages, weights, oldLogprobs, refLogprobs, stats, null, 0);
+    }
+
+    /**
+     * With truncated importance sampling towards the rollout engine: each token's policy term (not KL, not
+     * entropy) is weighed by {@code min(exp(old - engine), tisCap)}, the old log-probs being the policy's on the
+     * generating weights; this corrects for rollouts sampled by an engine whose distribution differs slightly.
+     *
+     * @param engineLogprobs per sequence and token, the log-probs the rollout engine sampled with, or null for none
+     */
+    public GrpoTokenLoss(Settings settings, double[] advantages, double[] weights, List<float[]> oldLogprobs,
+                         List<float[]> refLogprobs, GrpoStats stats, List<float[]> engineLogprobs, double tisCap) {
+        this.engineLogprobs = engineLogprobs;
+        this.tisCap = tisCap;
         if (settings.beta() > 0 && refLogprobs == null) {
             throw new IllegalArgumentException("beta > 0 needs reference log-probs");
         }
@@ -97,6 +113,10 @@ public final class GrpoTokenLoss implements TokenLoss {
                 throw new IllegalStateException("entropy-coefficient is set but the policy returned no entropies"
                         + " for sequence " + i);
             }
+            float[] engine = engineLogprobs == null ? null : engineLogprobs.get(i);
+            if (engine != null) {
+                checkLength(i, "engine", engine, lp);
+            }
             seen.add(lp.clone());
             double a = advantages[i];
             double w = weights[i];
@@ -120,6 +140,11 @@ public final class GrpoTokenLoss implements TokenLoss {
                     dl = ClippedObjective.gradientAtRatio(r, a, settings.epsilonLow(), settings.epsilonHigh(),
                             settings.delta());
                     stats.addToken(r, a, settings.epsilonLow(), settings.epsilonHigh());
+                }
+                if (engine != null) {
+                    double tis = Math.min(Math.exp(old[t] - engine[t]), tisCap);
+                    l *= tis;
+                    dl *= tis;
                 }
                 if (ref != null) {
                     double kl = settings.klEstimator().value(lp[t], ref[t]);

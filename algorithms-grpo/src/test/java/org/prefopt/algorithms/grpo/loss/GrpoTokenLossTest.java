@@ -145,4 +145,24 @@ class GrpoTokenLossTest {
         assertTrue(Float.isNaN(g.logprobGradients().get(0)[0]));
         assertTrue(Float.isNaN(g.logprobGradients().get(1)[0]));
     }
+
+    /**
+     * Truncated importance sampling towards the rollout engine, hand-worked: one sequence, A = +1, w = 1, no old
+     * log-probs (r = 1, so the policy term is -r·A = -1 with gradient -1 per token), lp = [-1, -2],
+     * engine = [-3, -1], cap 2: weights min(exp(-1 + 3), 2) = 2 and min(exp(-2 + 1), 2) = e^-1;
+     * L = -2 - e^-1, dL/dlp = [-2, -e^-1]. Without engine log-probs the weights are 1.
+     */
+    @Test
+    void truncatedImportanceSamplingWeighsThePolicyTerm() {
+        float[] lp = {-1, -2};
+        GrpoTokenLoss.Settings settings = new GrpoTokenLoss.Settings(0.2, 0.2, 0, KlEstimator.K3, 0);
+        LossGradients g = new GrpoTokenLoss(settings, new double[] {1}, new double[] {1}, null, null,
+                new GrpoStats(), List.of(new float[] {-3, -1}), 2.0).evaluate(List.of(new SequenceScores(lp, null)));
+        assertEquals(-2 - Math.exp(-1), g.loss(), 1e-6);
+        assertEquals(-2.0, g.logprobGradients().get(0)[0], 1e-6);
+        assertEquals(-Math.exp(-1), g.logprobGradients().get(0)[1], 1e-6);
+        LossGradients plain = new GrpoTokenLoss(settings, new double[] {1}, new double[] {1}, null, null,
+                new GrpoStats()).evaluate(List.of(new SequenceScores(lp, null)));
+        assertEquals(-2.0, plain.loss(), 1e-6);
+    }
 }

@@ -78,19 +78,8 @@ public final class PolicyExport {
                         : checkpointDir.toAbsolutePath().normalize().toString());
             } else {
                 TensorDType storedAs = storedDtype();
-                Map<String, TensorData> t = new LinkedHashMap<>();
-                for (var e : weights.base().entrySet()) {
-                    String module = e.getKey().endsWith(".weight")
-                            ? e.getKey().substring(0, e.getKey().length() - ".weight".length()) : null;
-                    if (lora != null && module != null && lora.covers(module)) {
-                        try (NDArray merged = lora.merged(module, e.getValue())) {
-                            t.put(e.getKey(), NdTensors.fromNd(merged, storedAs));
-                        }
-                    } else {
-                        t.put(e.getKey(), NdTensors.fromNd(e.getValue(), storedAs));
-                    }
-                }
-                SafetensorsWriter.write(tmp.resolve(CheckpointTensors.SINGLE), t, Map.of("format", "pt"));
+                SafetensorsWriter.write(tmp.resolve(CheckpointTensors.SINGLE), mergedTensors(storedAs),
+                        Map.of("format", "pt"));
                 config.write(tmp.resolve("config.json"), torchDtype(storedAs));
             }
             copyTokenizerFiles(tmp);
@@ -132,7 +121,36 @@ public final class PolicyExport {
         Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(g));
     }
 
+    /** The policy's weights by Hugging Face name with LoRA adapters merged in, as host tensors of {@code storeAs}. */
+    public Map<String, TensorData> mergedTensors(TensorDType storeAs) {
+        JniUtils.setGradMode(false);
+        LoraAdapters lora = weights.lora();
+        Map<String, TensorData> t = new LinkedHashMap<>();
+        for (var e : weights.base().entrySet()) {
+            String module = e.getKey().endsWith(".weight")
+                    ? e.getKey().substring(0, e.getKey().length() - ".weight".length()) : null;
+            if (lora != null && module != null && lora.covers(module)) {
+                try (NDArray merged = lora.merged(module, e.getValue())) {
+                    t.put(e.getKey(), NdTensors.fromNd(merged, storeAs));
+                }
+            } else {
+                t.put(e.getKey(), NdTensors.fromNd(e.getValue(), storeAs));
+            }
+        }
+        return t;
+    }
+
+    /** The directory the tokenizer files are copied from, or null. */
+    public Path tokenizerDir() {
+        return tokenizerDir;
+    }
+
     private void copyTokenizerFiles(Path target) throws IOException {
+        copyTokenizerFiles(tokenizerDir, target);
+    }
+
+    /** Copies the tokenizer files of {@code tokenizerDir} (if not null) that exist into {@code target}. */
+    public static void copyTokenizerFiles(Path tokenizerDir, Path target) throws IOException {
         if (tokenizerDir == null) {
             return;
         }

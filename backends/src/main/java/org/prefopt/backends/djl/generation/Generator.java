@@ -22,6 +22,7 @@ import org.prefopt.backends.djl.model.ProjectionAdapters;
 import org.prefopt.backends.djl.model.Batch;
 import org.prefopt.backends.djl.model.Decoder;
 import org.prefopt.backends.djl.model.KvCache;
+import org.prefopt.backends.generation.CompletionBook;
 
 /**
  * Batched sampling with a preallocated KV cache written in place ({@link KvCache}). Each distinct prompt is
@@ -196,12 +197,6 @@ public final class Generator {
     }
 
     private static boolean hitsStop(TextTokenizer tokenizer, int[] tokens, List<String> stops) {
-        String text = tokenizer.decode(tokens, true);
-        for (String s : stops) {
-            if (text.contains(s)) {
-                return true;
-            }
-        }
-        return false;
+        return CompletionBook.hitsStop(tokenizer, tokens, stops); // the one stop-string rule, shared with ONNX Runtime
     }
 }

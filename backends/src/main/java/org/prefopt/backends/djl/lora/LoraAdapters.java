@@ -148,9 +148,21 @@ public final class LoraAdapters implements ProjectionAdapters {
     public NDArray merged(String module, NDArray baseWeight) {
         NDArray[] ab = adapters.get(module);
         NDArray delta = ab[1].matMul(ab[0]).muli(settings.scale());
-        NDArray merged = baseWeight.toType(DataType.FLOAT32, true).addi(delta);
+        // out of place: toType(FLOAT32, true) hands back the base array itself when it is float32 already, and an
+        // in-place add then changed the policy's base weight on every export (the policy drifted by one delta each)
+        NDArray base32 = baseWeight.getDataType() == DataType.FLOAT32 ? baseWeight
+                : baseWeight.toType(DataType.FLOAT32, false);
+        NDArray merged = base32.add(delta);
         delta.close();
-        return merged.toType(baseWeight.getDataType(), false);
+        if (base32 != baseWeight) {
+            base32.close();
+        }
+        if (merged.getDataType() == baseWeight.getDataType()) {
+            return merged;
+        }
+        NDArray stored = merged.toType(baseWeight.getDataType(), false);
+        merged.close();
+        return stored;
     }
 
     /**

@@ -2,6 +2,7 @@ package org.prefopt.backends.djl.policy;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.jni.JniUtils;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,7 +21,9 @@ import org.prefopt.api.model.TextTokenizer;
 import org.prefopt.api.model.TokenLoss;
 import org.prefopt.api.model.TokenSequence;
 import org.prefopt.backends.djl.DjlCompute;
+import org.prefopt.backends.safetensors.TensorDType;
 import org.prefopt.backends.djl.export.PolicyExport;
+import org.prefopt.backends.onnx.export.OnnxExport;
 import org.prefopt.backends.djl.generation.Generator;
 import org.prefopt.backends.djl.model.Decoder;
 import org.prefopt.backends.djl.model.ModelConfig;
@@ -50,6 +53,7 @@ public final class DjlPolicyModel implements PolicyModel, GenerationOps {
     private final TrainingState state;
     private final PolicyExport export;
     private final ModelInputs inputs;
+    private long weightsVersion;
 
     /**
      * @param weights      base weights (owned from now on, allocated under {@code manager})
@@ -137,12 +141,14 @@ public final class DjlPolicyModel implements PolicyModel, GenerationOps {
 
     @Override
     public OptimizerStepResult optimizerStep() {
+        weightsVersion++;
         return trainer.step();
     }
 
     @Override
     public void resetReference() {
         JniUtils.setGradMode(false);
+        weightsVersion++;
         if (weights.resetReference()) {
             trainer.resetMoments();
         }
@@ -160,7 +166,36 @@ public final class DjlPolicyModel implements PolicyModel, GenerationOps {
 
     @Override
     public void loadTrainingState(Path directory) {
+        weightsVersion++;
         state.load(directory);
+    }
+
+    /**
+     * Changes whenever the weights the policy generates with may have changed (an optimizer step, a reference reset
+     * that merges adapters, a loaded state), so an engine holding a copy knows when to take a new one.
+     */
+    public long weightsVersion() {
+        return weightsVersion;
+    }
+
+    /** Rejects what the model cannot take (ids outside the vocabulary, sequences past its context), as generate. */
+    public void checkGeneration(List<GenerationRequest> requests, SamplingParams params) {
+        inputs.checkGeneration(requests, params);
+    }
+
+    @Override
+    public void exportOnnx(Path directory) {
+        exportOnnx(directory, OnnxExport.Storage.AUTO);
+    }
+
+    /** {@link #exportOnnx(Path)}, choosing where the weights go. */
+    public void exportOnnx(Path directory, OnnxExport.Storage storage) {
+        OnnxExport.write(directory, config, export.mergedTensors(TensorDType.F32), export.tokenizerDir(), storage);
+    }
+
+    /** The part that writes the policy for other tools (merged weights, tokenizer files). */
+    public PolicyExport exporter() {
+        return export;
     }
 
     @Override

@@ -1,0 +1,196 @@
+package org.prefopt.backends.onnx.export;
+
+import static org.prefopt.backends.onnx.export.GraphBuilder.attr;
+import static org.prefopt.backends.onnx.export.GraphBuilder.attrInts;
+
+import ai.onnx.proto.OnnxMl.TensorProto;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.prefopt.backends.djl.model.Decoder;
+import org.prefopt.backends.djl.model.ModelConfig;
+import org.prefopt.backends.djl.model.ModelWeights;
+import org.prefopt.backends.onnx.OnnxNames;
+import org.prefopt.backends.safetensors.TensorData;
+import org.prefopt.backends.safetensors.TensorDType;
+
+/**
+ * The Llama/Qwen2 decoder with a KV cache as an ONNX graph, op for op the computation of the policy's
+ * {@link Decoder} (RMSNorm, rotary embeddings with the same inverse frequencies, grouped-query attention with an
+ * additive mask of -1e30, SwiGLU MLP), with Optimum's {@code text-generation-with-past} inputs and outputs (see
+ * {@link OnnxNames}). Weights keep their Hugging Face names and orientation ({@code [out, in]}; linear layers are
+ * {@code Gemm} with {@code transB}), so a tool can find and replace any of them by name.
+ */
+final class DecoderGraph {
+
+    private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
+    private static final int INT64 = TensorProto.DataType.INT64_VALUE;
+    /** The additive mask of a hidden key: finite, as the policy's, so fully masked padding rows stay NaN-free. */
+    private static final float MASKED = -1e30f;
+
+    private final ModelConfig cfg;
+    private final Map<String, TensorData> weights;
+    private final Set<String> expected;
+    private final Set<String> added = new HashSet<>();
+    private final GraphBuilder g;
+
+    private DecoderGraph(ModelConfig cfg, Map<String, TensorData> weights, GraphBuilder g) {
+        this.cfg = cfg;
+        this.weights = weights;
+        this.expected = ModelWeights.expectedShapes(cfg).keySet();
+        this.g = g;
+    }
+
+    /** Adds the decoder to {@code g}; {@code weights} holds every weight {@link ModelWeights#expectedShapes} names. */
+    static void build(ModelConfig cfg, Map<String, TensorData> weights, GraphBuilder g) {
+        for (var e : ModelWeights.expectedShapes(cfg).entrySet()) {
+            TensorData t = weights.get(e.getKey());
+            if (t == null) {
+                throw new IllegalArgumentException("the ONNX export needs weight '" + e.getKey() + "', which the"
+                        + " model does not have");
+            }
+            if (t.dtype() != TensorDType.F32 || !Arrays.equals(t.shape(), e.getValue())) {
+                throw new IllegalArgumentException("weight '" + e.getKey() + "' must be F32 of shape "
+                        + Arrays.toString(e.getValue()) + " (got " + t.dtype() + " "
+                        + Arrays.toString(t.shape()) + ")");
+            }
+        }
+        new DecoderGraph(cfg, weights, g).build();
+    }
+
+    private void build() {
+        int layers = cfg.numLayers();
+        long h = cfg.hiddenSize();
+        long d = cfg.headDim();
+        long nh = cfg.numHeads();
+        long kvh = cfg.numKvHeads();
+        g.input(OnnxNames.INPUT_IDS, INT64, "batch_size", "sequence_length");
+        g.input(OnnxNames.ATTENTION_MASK, INT64, "batch_size", "total_sequence_length");
+        g.input(OnnxNames.POSITION_IDS, INT64, "batch_size", "sequence_length");
+        for (int l = 0; l < layers; l++) {
+            g.input(OnnxNames.pastKey(l), FLOAT, "batch_size", kvh, "past_sequence_length", d);
+            g.input(OnnxNames.pastValue(l), FLOAT, "batch_size", kvh, "past_sequence_length", d);
+        }
+        g.output(OnnxNames.LOGITS, FLOAT, "batch_size", "sequence_length", (long) cfg.vocabSize());
+        for (int l = 0; l < layers; l++) {
+            g.output(OnnxNames.presentKey(l), FLOAT, "batch_size", kvh, "total_sequence_length", d);
+            g.output(OnnxNames.presentValue(l), FLOAT, "batch_size", kvh, "total_sequence_length", d);
+        }
+
+        String bt = g.op("Shape", OnnxNames.INPUT_IDS);
+        String mask = attentionBias();
+        String[] rotary = rotary();
+        String x = g.op("Reshape", g.op("Gather", weight(Decoder.EMBEDDING), OnnxNames.INPUT_IDS), g.ints(-1, h));
+        String shapeQ = g.op("Concat", List.of(attr("axis", 0L)), bt, g.ints(nh, d));
+        String shapeKv = g.op("Concat", List.of(attr("axis", 0L)), bt, g.ints(kvh, d));
+        for (int l = 0; l < layers; l++) {
+            x = layer(l, x, shapeQ, shapeKv, rotary, mask);
+        }
+        x = rmsNorm(x, "model.norm.weight");
+        String logits = g.op("Gemm", List.of(attr("transB", 1L)), x, weight(Decoder.headName(cfg)));
+        String shapeLogits = g.op("Concat", List.of(attr("axis", 0L)), bt, g.ints(cfg.vocabSize()));
+        g.opNamed(OnnxNames.LOGITS, "Reshape", List.of(), logits, shapeLogits);
+    }
+
+    /**
+     * The additive mask {@code [batch, 1, 1, seq, total]}: key k is visible from query q when k is not padding
+     * ({@code attention_mask}) and k <= past + q (causal, the queries being the last {@code seq} positions).
+     */
+    private String attentionBias() {
+        String zero = g.scalar(0L);
+        String one = g.scalar(1L);
+        String axis0 = g.ints(0);
+        String t = g.op("Squeeze", g.op("Shape", List.of(attr("start", 1L), attr("end", 2L)), OnnxNames.INPUT_IDS),
+                axis0);
+        String total = g.op("Squeeze", g.op("Shape", List.of(attr("start", 1L), attr("end", 2L)),
+                OnnxNames.ATTENTION_MASK), axis0);
+        String past = g.op("Sub", total, t);
+        String keys = g.op("Unsqueeze", g.op("Range", zero, total, one), g.ints(0));
+        String queries = g.op("Unsqueeze", g.op("Range", past, total, one), g.ints(1));
+        String causal = g.op("LessOrEqual", keys, queries);
+        String real = g.op("Unsqueeze", g.op("Cast", List.of(attr("to", (long) TensorProto.DataType.BOOL_VALUE)),
+                OnnxNames.ATTENTION_MASK), g.ints(1, 2, 3));
+        String allowed = g.op("And", causal, real);
+        return g.op("Where", allowed, g.scalar(0f), g.scalar(MASKED));
+    }
+
+    /** cos and sin tables {@code [batch, 1, seq, head_dim]}, from the policy decoder's inverse frequencies. */
+    private String[] rotary() {
+        int half = cfg.headDim() / 2;
+        float[] inv = new float[half];
+        for (int i = 0; i < half; i++) {
+            // the same float32 values as Decoder's (1 / theta^(2i/d), then the model's RoPE scaling)
+            double f = 1.0 / StrictMath.pow(cfg.ropeTheta(), (2.0 * i) / cfg.headDim());
+            inv[i] = (float) (cfg.ropeScaling() == null ? f : cfg.ropeScaling().scale(f));
+        }
+        String pos = g.op("Cast", List.of(attr("to", (long) FLOAT)), OnnxNames.POSITION_IDS);
+        String freqs = g.op("Mul", g.op("Unsqueeze", pos, g.ints(2)), g.floats(new long[] {half}, inv));
+        String emb = g.op("Concat", List.of(attr("axis", -1L)), freqs, freqs);
+        String axis1 = g.ints(1);
+        return new String[] {g.op("Unsqueeze", g.op("Cos", emb), axis1), g.op("Unsqueeze", g.op("Sin", emb), axis1)};
+    }
+
+    private String layer(int l, String x, String shapeQ, String shapeKv, String[] rotary, String mask) {
+        String p = "model.layers." + l + ".";
+        long d = cfg.headDim();
+        long nh = cfg.numHeads();
+        long kvh = cfg.numKvHeads();
+        String h = rmsNorm(x, p + "input_layernorm.weight");
+        var perm = List.of(attrInts("perm", 0, 2, 1, 3));
+        String q = g.op("Transpose", perm, g.op("Reshape", linear(h, p + "self_attn.q_proj"), shapeQ));
+        String k = g.op("Transpose", perm, g.op("Reshape", linear(h, p + "self_attn.k_proj"), shapeKv));
+        String v = g.op("Transpose", perm, g.op("Reshape", linear(h, p + "self_attn.v_proj"), shapeKv));
+        q = rope(q, rotary);
+        k = rope(k, rotary);
+        String kAll = g.opNamed(OnnxNames.presentKey(l), "Concat", List.of(attr("axis", 2L)), OnnxNames.pastKey(l), k);
+        String vAll = g.opNamed(OnnxNames.presentValue(l), "Concat", List.of(attr("axis", 2L)),
+                OnnxNames.pastValue(l), v);
+        // query heads grouped per shared KV head; broadcasting over the group axis avoids repeating K and V
+        String qg = g.op("Reshape", q, g.ints(0, kvh, cfg.kvGroups(), -1, d));
+        String kt = g.op("Transpose", List.of(attrInts("perm", 0, 1, 2, 4, 3)), g.op("Unsqueeze", kAll, g.ints(2)));
+        String scores = g.op("Add", g.op("Mul", g.op("MatMul", qg, kt), g.scalar((float) (1.0 / Math.sqrt(d)))), mask);
+        String probs = g.op("Softmax", List.of(attr("axis", -1L)), scores);
+        String out = g.op("MatMul", probs, g.op("Unsqueeze", vAll, g.ints(2)));
+        out = g.op("Reshape", g.op("Transpose", perm, g.op("Reshape", out, g.ints(0, nh, -1, d))), g.ints(-1, nh * d));
+        x = g.op("Add", x, linear(out, p + "self_attn.o_proj"));
+        h = rmsNorm(x, p + "post_attention_layernorm.weight");
+        String gate = linear(h, p + "mlp.gate_proj");
+        String up = linear(h, p + "mlp.up_proj");
+        String act = g.op("Mul", g.op("Mul", gate, g.op("Sigmoid", gate)), up);
+        return g.op("Add", x, linear(act, p + "mlp.down_proj"));
+    }
+
+    private String rope(String x, String[] rotary) {
+        long half = cfg.headDim() / 2;
+        String axis3 = g.ints(3);
+        String x1 = g.op("Slice", x, g.ints(0), g.ints(half), axis3);
+        String x2 = g.op("Slice", x, g.ints(half), g.ints(Long.MAX_VALUE), axis3);
+        String rotated = g.op("Concat", List.of(attr("axis", -1L)), g.op("Neg", x2), x1);
+        return g.op("Add", g.op("Mul", x, rotary[0]), g.op("Mul", rotated, rotary[1]));
+    }
+
+    private String rmsNorm(String x, String weightName) {
+        String var = g.op("ReduceMean", List.of(attrInts("axes", -1), attr("keepdims", 1L)), g.op("Mul", x, x));
+        String normed = g.op("Div", x, g.op("Sqrt", g.op("Add", var, g.scalar((float) cfg.rmsNormEps()))));
+        return g.op("Mul", normed, weight(weightName));
+    }
+
+    /** {@code x W^T + b} for activations {@code [tokens, in]}. */
+    private String linear(String x, String module) {
+        String bias = module + ".bias";
+        return expected.contains(bias)
+                ? g.op("Gemm", List.of(attr("transB", 1L)), x, weight(module + ".weight"), weight(bias))
+                : g.op("Gemm", List.of(attr("transB", 1L)), x, weight(module + ".weight"));
+    }
+
+    /** The initializer of a weight, added on first use (a tied head reuses the embedding). */
+    private String weight(String name) {
+        if (added.add(name)) {
+            TensorData t = weights.get(name);
+            g.weight(name, FLOAT, t.shape(), t.data());
+        }
+        return name;
+    }
+}

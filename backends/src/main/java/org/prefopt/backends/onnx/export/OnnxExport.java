@@ -1,0 +1,76 @@
+package org.prefopt.backends.onnx.export;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.prefopt.api.io.AtomicFiles;
+import org.prefopt.backends.djl.export.PolicyExport;
+import org.prefopt.backends.djl.model.ModelConfig;
+import org.prefopt.backends.onnx.OnnxNames;
+import org.prefopt.backends.safetensors.TensorData;
+
+/**
+ * Writes a decoder as an Optimum-style ONNX directory, swapped in atomically: {@code model.onnx} (with
+ * {@code model.onnx_data} when the weights do not fit one protobuf message), {@code config.json} and the tokenizer
+ * files. The weights are float32 and already merged (LoRA adapters folded in by the caller).
+ */
+public final class OnnxExport {
+
+    /** ONNX opset of the graph: every op used exists with these semantics in opset 17 (ONNX Runtime 1.12+). */
+    public static final int OPSET = 17;
+    /** IR version 8 goes with opset 17. */
+    public static final int IR_VERSION = 8;
+    /** Above this many weight bytes the weights go to external data: protobuf messages are limited to 2 GB. */
+    public static final long INLINE_LIMIT = (1L << 31) - (64L << 20);
+
+    /** How weights are stored. */
+    public enum Storage {
+        /** inline when under {@link #INLINE_LIMIT}, else external */
+        AUTO,
+        /** always in {@code model.onnx_data} */
+        EXTERNAL
+    }
+
+    private OnnxExport() {
+    }
+
+    /**
+     * @param weights      every weight of the model by Hugging Face name, float32
+     * @param tokenizerDir directory whose tokenizer files are copied, or null
+     */
+    public static void write(Path directory, ModelConfig config, Map<String, TensorData> weights, Path tokenizerDir,
+                             Storage storage) {
+        long bytes = weights.values().stream().mapToLong(t -> t.data().remaining()).sum();
+        boolean external = storage == Storage.EXTERNAL || bytes > INLINE_LIMIT;
+        AtomicFiles.writeDirectory(directory, tmp -> {
+            ModelProto model;
+            try (WeightStore store = external ? WeightStore.external(tmp.resolve(OnnxNames.DATA_FILE))
+                    : WeightStore.inline()) {
+                model = model(config, weights, store);
+            }
+            try (OutputStream out = Files.newOutputStream(tmp.resolve(OnnxNames.MODEL_FILE))) {
+                model.writeTo(out);
+            }
+            config.write(tmp.resolve("config.json"), "float32");
+            PolicyExport.copyTokenizerFiles(tokenizerDir, tmp);
+        });
+    }
+
+    /** The model in memory (weights through {@code store}). */
+    static ModelProto model(ModelConfig config, Map<String, TensorData> weights, WeightStore store) {
+        GraphBuilder g = new GraphBuilder("prefopt_" + config.architecture(), store);
+        DecoderGraph.build(config, weights, g);
+        return ModelProto.newBuilder().setIrVersion(IR_VERSION).setProducerName("prefopt")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+                .setGraph(g.build()).build();
+    }
+
+    /** The model as bytes, weights inline (for sessions built in memory). */
+    public static byte[] bytes(ModelConfig config, Map<String, TensorData> weights) {
+        return model(config, weights, WeightStore.inline()).toByteArray();
+    }
+
+}

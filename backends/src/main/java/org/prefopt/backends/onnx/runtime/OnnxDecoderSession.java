@@ -1,0 +1,230 @@
+package org.prefopt.backends.onnx.runtime;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.prefopt.backends.onnx.OnnxNames;
+
+/**
+ * An ONNX Runtime session over a decoder with Optimum's {@code text-generation-with-past} interface (ours or one
+ * exported elsewhere), checked when opened: the three token inputs, a key and value cache input per layer with the
+ * same {@code [batch, kv_heads, seq, head_dim]} layout, float32 logits over a fixed vocabulary. {@link #step} runs
+ * one forward pass and returns the logits of each row's last position and the grown cache.
+ */
+public final class OnnxDecoderSession implements AutoCloseable {
+
+    private final String source;
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final int layers;
+    private final int kvHeads;
+    private final int headDim;
+    private final int vocab;
+
+    private OnnxDecoderSession(String source, OrtEnvironment env, OrtSession session) throws OrtException {
+        this.source = source;
+        this.env = env;
+        this.session = session;
+        Map<String, NodeInfo> inputs = session.getInputInfo();
+        for (String name : List.of(OnnxNames.INPUT_IDS, OnnxNames.ATTENTION_MASK, OnnxNames.POSITION_IDS)) {
+            if (!inputs.containsKey(name)) {
+                throw new IllegalArgumentException(source + ": the graph has no input '" + name + "' (inputs: "
+                        + inputs.keySet() + "); the engine runs decoders exported as Optimum's"
+                        + " text-generation-with-past (prefopt export --format onnx writes one)");
+            }
+        }
+        int n = 0;
+        while (inputs.containsKey(OnnxNames.pastKey(n))) {
+            n++;
+        }
+        if (n == 0) {
+            throw new IllegalArgumentException(source + ": the graph has no input '" + OnnxNames.pastKey(0)
+                    + "': it was exported without a KV cache; export with text-generation-with-past");
+        }
+        this.layers = n;
+        long[] kv = cacheShape(inputs, OnnxNames.pastKey(0));
+        this.kvHeads = Math.toIntExact(kv[1]);
+        this.headDim = Math.toIntExact(kv[3]);
+        for (int l = 0; l < n; l++) {
+            for (String name : List.of(OnnxNames.pastKey(l), OnnxNames.pastValue(l))) {
+                long[] s = cacheShape(inputs, name);
+                if (s[1] != kvHeads || s[3] != headDim) {
+                    throw new IllegalArgumentException(source + ": input '" + name + "' has shape "
+                            + java.util.Arrays.toString(s) + ", unlike " + OnnxNames.pastKey(0));
+                }
+            }
+        }
+        NodeInfo logits = session.getOutputInfo().get(OnnxNames.LOGITS);
+        if (logits == null || !(logits.getInfo() instanceof TensorInfo t) || t.type != OnnxJavaType.FLOAT
+                || t.getShape().length != 3 || t.getShape()[2] <= 0) {
+            throw new IllegalArgumentException(source + ": the graph needs a float32 output '" + OnnxNames.LOGITS
+                    + "' of shape [batch, sequence, vocab] with a fixed vocab (got "
+                    + (logits == null ? "none" : logits.getInfo()) + ")");
+        }
+        this.vocab = Math.toIntExact(t.getShape()[2]);
+    }
+
+    private long[] cacheShape(Map<String, NodeInfo> inputs, String name) {
+        NodeInfo info = inputs.get(name);
+        if (info == null || !(info.getInfo() instanceof TensorInfo t) || t.getShape().length != 4
+                || t.getShape()[1] <= 0 || t.getShape()[3] <= 0) {
+            throw new IllegalArgumentException(source + ": cache input '" + name + "' must be a tensor [batch,"
+                    + " kv_heads, sequence, head_dim] with fixed kv_heads and head_dim (got "
+                    + (info == null ? "none" : info.getInfo()) + ")");
+        }
+        if (t.type != OnnxJavaType.FLOAT) {
+            throw new IllegalArgumentException(source + ": cache input '" + name + "' is " + t.type
+                    + "; the engine runs float32 models (export with the default float32)");
+        }
+        return t.getShape();
+    }
+
+    /**
+     * Opens {@code model.onnx} in {@code path} (a directory) or the file {@code path}.
+     *
+     * @param threads intra-op threads; 0 lets ONNX Runtime choose
+     */
+    public static OnnxDecoderSession open(Path path, int threads) {
+        Path file = Files.isDirectory(path) ? path.resolve(OnnxNames.MODEL_FILE) : path;
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("no ONNX model at " + file.toAbsolutePath() + " (an ONNX export"
+                    + " directory holds " + OnnxNames.MODEL_FILE + ")");
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtSession session;
+        try {
+            session = env.createSession(file.toString(), options(threads));
+        } catch (OrtException e) {
+            throw new IllegalArgumentException(file + " is not an ONNX model ONNX Runtime can load: "
+                    + e.getMessage(), e);
+        }
+        return wrap(file.toString(), env, session);
+    }
+
+    /** A session over an in-memory model (weights inline). */
+    public static OnnxDecoderSession of(byte[] model, String name, int threads) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try {
+            return wrap(name, env, env.createSession(model, options(threads)));
+        } catch (OrtException e) {
+            throw new IllegalArgumentException(name + ": ONNX Runtime cannot load the model: " + e.getMessage(), e);
+        }
+    }
+
+    private static OnnxDecoderSession wrap(String source, OrtEnvironment env, OrtSession session) {
+        try {
+            return new OnnxDecoderSession(source, env, session);
+        } catch (OrtException e) {
+            closeQuietly(session);
+            throw new IllegalArgumentException(source + ": cannot read the graph's inputs: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(session);
+            throw e;
+        }
+    }
+
+    private static OrtSession.SessionOptions options(int threads) throws OrtException {
+        OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+        o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        if (threads > 0) {
+            o.setIntraOpNumThreads(threads);
+        }
+        o.setInterOpNumThreads(1);
+        // between steps the CPU belongs to the sampler (libtorch): threads that spin waiting for work would take it
+        o.addConfigEntry("session.intra_op.allow_spinning", "0");
+        return o;
+    }
+
+    private static void closeQuietly(OrtSession s) {
+        try {
+            s.close();
+        } catch (OrtException ignored) {
+            // the load error is the one to report
+        }
+    }
+
+    public String source() {
+        return source;
+    }
+
+    public int layers() {
+        return layers;
+    }
+
+    public int vocab() {
+        return vocab;
+    }
+
+    /** An empty cache for {@code batch} rows. */
+    public KvState emptyCache(int batch) {
+        return KvState.empty(this, batch);
+    }
+
+    int kvHeads() {
+        return kvHeads;
+    }
+
+    int headDim() {
+        return headDim;
+    }
+
+    OrtEnvironment env() {
+        return env;
+    }
+
+    /**
+     * One forward pass over {@code seq} new tokens per row.
+     *
+     * @param ids       (batch, seq) row-major
+     * @param mask      (batch, past + seq): 1 for real tokens, 0 for padding
+     * @param positions (batch, seq)
+     * @param past      the cache so far ({@link #emptyCache} before the first call); closed by this call
+     * @return the float32 logits of each row's last position (batch, vocab) and the grown cache
+     */
+    public StepOutput step(long[] ids, long[] mask, long[] positions, int batch, int seq, KvState past) {
+        Map<String, OnnxTensor> in = new HashMap<>();
+        List<OnnxTensor> owned = new ArrayList<>();
+        try {
+            owned.add(OnnxTensor.createTensor(env, LongBuffer.wrap(ids), new long[] {batch, seq}));
+            owned.add(OnnxTensor.createTensor(env, LongBuffer.wrap(mask), new long[] {batch, mask.length / batch}));
+            owned.add(OnnxTensor.createTensor(env, LongBuffer.wrap(positions), new long[] {batch, seq}));
+            in.put(OnnxNames.INPUT_IDS, owned.get(0));
+            in.put(OnnxNames.ATTENTION_MASK, owned.get(1));
+            in.put(OnnxNames.POSITION_IDS, owned.get(2));
+            past.feed(in);
+            OrtSession.Result result = session.run(in);
+            float[] last = new float[batch * vocab];
+            FloatBuffer logits = ((OnnxTensor) result.get(OnnxNames.LOGITS).orElseThrow()).getFloatBuffer();
+            for (int r = 0; r < batch; r++) {
+                logits.get(Math.toIntExact(((long) r * seq + seq - 1) * vocab), last, r * vocab, vocab);
+            }
+            return new StepOutput(last, KvState.of(this, result, batch));
+        } catch (OrtException e) {
+            throw new IllegalStateException(source + ": ONNX Runtime failed: " + e.getMessage(), e);
+        } finally {
+            owned.forEach(OnnxTensor::close);
+            past.close();
+        }
+    }
+
+    /** Logits of each row's last position (rows, vocab) and the cache after the pass. */
+    public record StepOutput(float[] logits, KvState cache) {
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(session);
+    }
+}

@@ -1,0 +1,142 @@
+package org.prefopt.backends.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.prefopt.api.model.Completion;
+import org.prefopt.api.model.CompletionGroup;
+import org.prefopt.api.model.GenerationRequest;
+import org.prefopt.api.model.LossGradients;
+import org.prefopt.api.model.SamplingParams;
+import org.prefopt.api.model.ScoringMode;
+import org.prefopt.api.model.SequenceScores;
+import org.prefopt.api.model.TokenSequence;
+import org.prefopt.backends.djl.TestCheckpoints;
+import org.prefopt.backends.djl.policy.DjlPolicyModel;
+import org.prefopt.backends.onnx.engine.OnnxRuntimeEngine;
+import org.prefopt.backends.onnx.export.OnnxExport;
+import org.prefopt.backends.onnx.runtime.OnnxDecoderSession;
+
+/**
+ * The engine follows the policy through training: after every optimizer step (LoRA and full fine-tuning) the
+ * log-probs it reports for its completions equal the policy's own scores of those tokens within 1e-4, and its greedy
+ * tokens are the policy engine's. Bad models are refused with one error naming the file or the input.
+ */
+class OnnxRuntimeEngineTest {
+
+    static final List<GenerationRequest> REQUESTS = List.of(new GenerationRequest("a", new int[] {1, 5, 9, 3}, 2),
+            new GenerationRequest("b", new int[] {4, 8, 15, 16, 23}, 1));
+
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void logProbsEqualThePolicysAfterEveryStep(boolean lora) {
+        try (DjlPolicyModel p = lora ? TestCheckpoints.loraPolicy("llama", 5e-2)
+                : TestCheckpoints.policy(TestCheckpoints.llama());
+             OnnxRuntimeEngine engine = new OnnxRuntimeEngine(1, null)) {
+            float[] before = null;
+            for (int step = 0; step < 3; step++) {
+                List<CompletionGroup> got = engine.generate(p, REQUESTS, SamplingParams.greedy(8));
+                List<CompletionGroup> want = p.generate(REQUESTS, SamplingParams.greedy(8));
+                List<TokenSequence> seqs = new ArrayList<>();
+                List<float[]> engineLogprobs = new ArrayList<>();
+                for (int i = 0; i < got.size(); i++) {
+                    for (int j = 0; j < got.get(i).completions().size(); j++) {
+                        Completion c = got.get(i).completions().get(j);
+                        assertArrayEquals(want.get(i).completions().get(j).tokens(), c.tokens(), "step " + step);
+                        seqs.add(new TokenSequence(got.get(i).promptTokens(), c.tokens()));
+                        engineLogprobs.add(c.logprobs());
+                    }
+                }
+                List<SequenceScores> scores = p.score(seqs, ScoringMode.POLICY, false);
+                for (int k = 0; k < seqs.size(); k++) {
+                    assertArrayEquals(scores.get(k).logprobs(), engineLogprobs.get(k), 1e-4f, "step " + step);
+                }
+                if (before != null) {
+                    assertFalse(Arrays.equals(before, engineLogprobs.get(0)), "the engine took the new weights");
+                }
+                before = engineLogprobs.get(0);
+                // one update that raises the log-probs of the completions
+                p.accumulateGradients(seqs, s -> {
+                    List<float[]> g = new ArrayList<>();
+                    for (SequenceScores x : s) {
+                        float[] a = new float[x.logprobs().length];
+                        Arrays.fill(a, -1f);
+                        g.add(a);
+                    }
+                    return new LossGradients(0, g, null);
+                }, false);
+                assertTrue(p.optimizerStep().applied(), "step " + step);
+            }
+        }
+    }
+
+    @Test
+    void aFileThatIsNotOnnxIsNamed() throws IOException {
+        Path bad = Files.writeString(tmp.resolve("model.onnx"), "not a model");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OnnxDecoderSession.open(tmp, 1));
+        assertTrue(e.getMessage().startsWith(bad + " is not an ONNX model ONNX Runtime can load"), e.getMessage());
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                () -> OnnxDecoderSession.open(tmp.resolve("elsewhere"), 1));
+        assertTrue(none.getMessage().startsWith("no ONNX model at "), none.getMessage());
+    }
+
+    @Test
+    void aGraphWithoutTheDecoderInputsIsNamed() throws IOException {
+        // a valid ONNX model (Identity from input_ids to logits) that is not a decoder with a cache
+        var type = TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
+                .setElemType(TensorProto.DataType.INT64_VALUE)).build();
+        ModelProto model = ModelProto.newBuilder().setIrVersion(8)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(17))
+                .setGraph(GraphProto.newBuilder().setName("g")
+                        .addNode(NodeProto.newBuilder().setOpType("Identity").addInput("input_ids").addOutput("logits"))
+                        .addInput(ValueInfoProto.newBuilder().setName("input_ids").setType(type))
+                        .addOutput(ValueInfoProto.newBuilder().setName("logits").setType(type)))
+                .build();
+        Path file = tmp.resolve("plain.onnx");
+        Files.write(file, model.toByteArray());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OnnxDecoderSession.open(file, 1));
+        assertEquals(file + ": the graph has no input 'attention_mask' (inputs: [input_ids]); the engine runs"
+                + " decoders exported as Optimum's text-generation-with-past (prefopt export --format onnx writes"
+                + " one)", e.getMessage());
+    }
+
+    @Test
+    void aVocabularyUnlikeThePolicysIsNamed() {
+        // the Qwen2 export has 32 rows; the tiny preset sizes itself to its character tokenizer
+        Path dir = OnnxExportTest.export("qwen2", tmp.resolve("qwen2"), OnnxExport.Storage.AUTO);
+        try (DjlPolicyModel p = TestCheckpoints.tinyPolicy();
+             OnnxRuntimeEngine engine = new OnnxRuntimeEngine(1, dir)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> engine.generate(p, List.of(new GenerationRequest("a", new int[] {3, 4}, 1)),
+                            SamplingParams.greedy(2)));
+            assertEquals(dir.resolve("model.onnx") + ": the model's vocabulary has 32 rows but the policy's tokenizer"
+                    + " and config.json have " + p.config().vocabSize() + "; export the model with the tokenizer it is"
+                    + " evaluated with", e.getMessage());
+        }
+    }
+}
