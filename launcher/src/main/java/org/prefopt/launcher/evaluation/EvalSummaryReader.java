@@ -57,13 +57,7 @@ public final class EvalSummaryReader {
 
     /** One summary file; a file that is not one gets an error naming it. */
     public static EvalSummary read(Path file) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": not a readable evaluation summary (" + e.getMessage() + ")",
-                    e);
-        }
+        JsonNode root = readTree(file);
         Matcher m = SUMMARY.matcher(file.getFileName().toString());
         if (root == null || !root.path("set").isTextual() || !root.path("step").isInt()) {
             throw new IllegalArgumentException(file + ": an evaluation summary needs \"set\" and \"step\"");
@@ -96,16 +90,19 @@ public final class EvalSummaryReader {
      * examples; empty for a set no training pool shares a prompt with (or a summary written before it was recorded).
      */
     public static Map<String, Integer> trainingOverlap(Path file) {
-        JsonNode root;
+        JsonNode root = readTree(file);
+        Map<String, Integer> out = new LinkedHashMap<>();
+        root.path(Evaluator.TRAINING_OVERLAP).fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asInt()));
+        return out;
+    }
+
+    private static JsonNode readTree(Path file) {
         try {
-            root = JSON.readTree(file.toFile());
+            return JSON.readTree(file.toFile());
         } catch (IOException e) {
             throw new IllegalArgumentException(file + ": not a readable evaluation summary (" + e.getMessage() + ")",
                     e);
         }
-        Map<String, Integer> out = new LinkedHashMap<>();
-        root.path(Evaluator.TRAINING_OVERLAP).fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asInt()));
-        return out;
     }
 
     private static Proportion proportion(JsonNode node, Path file, String what) {
