@@ -1,5 +1,6 @@
 package org.prefopt.launcher.cli;
 
+import com.typesafe.config.Config;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,7 +82,7 @@ final class SweepCommand implements Callable<Integer> {
             out.println("sweep " + sweep.name() + " in " + sweep.directory().toAbsolutePath() + ": "
                     + sweep.variants().size() + " variants, " + sweep.parallel() + " at a time");
             for (Variant v : sweep.variants()) {
-                out.println("  " + v.name() + ": " + runner.readState(v).status()
+                out.println("  " + v.name() + ": " + runner.readState(v).status() + ", " + steps(v.config())
                         + (v.forkFrom() == null ? "" : ", forks from " + SweepRunner.forkSource(sweep, v).name())
                         + (v.grid().isEmpty() ? "" : ", grid " + v.grid()));
             }
@@ -137,5 +138,24 @@ final class SweepCommand implements Callable<Integer> {
         if (!problems.isEmpty()) {
             throw new ConfigProblemsException(problems.stream().distinct().toList());
         }
+    }
+
+    /**
+     * The variant's step count, and the policy's learning-rate schedule length where its options have one
+     * ({@code policy.total-steps} of the built-in policies), flagged when the two differ: a variant that stops
+     * early on another's schedule never decays its learning rate.
+     */
+    private static String steps(Config run) {
+        if (!run.hasPath("run.steps")) {
+            return "default run.steps";
+        }
+        int steps = run.getInt("run.steps");
+        String out = steps + " steps";
+        if (run.hasPath("policy.total-steps") && run.getInt("policy.total-steps") > 0) {
+            int schedule = run.getInt("policy.total-steps");
+            out += schedule == steps ? ", learning-rate schedule over " + schedule
+                    : ", learning-rate schedule over " + schedule + " (policy.total-steps differs from run.steps)";
+        }
+        return out;
     }
 }
