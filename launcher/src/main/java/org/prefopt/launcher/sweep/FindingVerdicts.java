@@ -125,6 +125,12 @@ final class FindingVerdicts {
         String hardestName = (hardest.size() == 1 ? "tier " : "tiers ") + String.join(", ", hardest);
         PairedDifference hardestGain = pooled.difference(hardest);
         Verdict.TierGains plot = new Verdict.TierGains(f.set(), f.variant(), f.reference(), tiers, gains);
+        if (gains.get(largest).low() <= 0) {
+            // gains cannot shrink from a gain that may be none: the training did not move any tier for sure
+            return new Verdict(number, PLATEAU, Verdict.INCONCLUSIVE, subject + ": no tier gained for sure (the"
+                    + " largest gain, on tier " + largestTier + ", is " + points(gains.get(largest)) + " points "
+                    + method(cells.size()) + "), so there is no gain to shrink" + missingNote(pairs) + perTier, plot);
+        }
         if (hardest.contains(largestTier)) {
             return new Verdict(number, PLATEAU, Verdict.NOT_REPRODUCED, subject + ": the largest gain is on the"
                     + " hardest " + hardestName + ", " + points(hardestGain) + " points " + method(cells.size())

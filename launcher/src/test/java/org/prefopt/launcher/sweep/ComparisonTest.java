@@ -151,6 +151,19 @@ class ComparisonTest {
     }
 
     @Test
+    void aPlateauNeedsATierThatGainedForSure() {
+        SweepSpec spec = spec("", "findings { plateau { set = heldout, variant = grpo-all, reference = base } }\n");
+        Map<String, String> same = tiers(20, 10, 5, 0, 0);
+        Comparison c = comparison(spec, Map.of("base", same, "grpo-all", same, "grpo-easy-only", same, "grpo-math",
+                same), Map.of(), Map.of());
+        assertEquals("Finding 1 (accuracy plateaus as difficulty rises): inconclusive: grpo-all vs base on heldout: no"
+                + " tier gained for sure (the largest gain, on tier 1, is +0.0 [+0.0, +0.0] points (paired bootstrap"
+                + " 95%)), so there is no gain to shrink; per tier gain (grpo-all accuracy): tier 1 +0.0 [+0.0, +0.0]"
+                + " (50.0%), tier 2 +0.0 [+0.0, +0.0] (25.0%), tier 3 +0.0 [+0.0, +0.0] (12.5%), tier 4 +0.0 [+0.0,"
+                + " +0.0] (0.0%), tier 5 +0.0 [+0.0, +0.0] (0.0%)", c.verdicts().get(0).line());
+    }
+
+    @Test
     void findingsNotReproducedPoolOverTheGridAndShowEachCell() {
         SweepSpec spec = spec("grid { run.seed = [1, 2] }\n");
         Map<String, String> all = tiers(22, 11, 5, 1, 20);
