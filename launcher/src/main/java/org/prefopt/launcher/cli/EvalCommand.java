@@ -32,6 +32,7 @@ import org.prefopt.launcher.config.RunConfigResolver;
 import org.prefopt.launcher.evaluation.EvalSet;
 import org.prefopt.launcher.evaluation.EvalSettings;
 import org.prefopt.launcher.evaluation.EvalSummary;
+import org.prefopt.launcher.evaluation.EvalSummaryReader;
 import org.prefopt.launcher.evaluation.Evaluator;
 import org.prefopt.launcher.report.EvalTable;
 import org.prefopt.launcher.rollout.RewardScorer;
@@ -181,6 +182,11 @@ final class EvalCommand implements Callable<Integer> {
         try (RunAssembly assembly = Assembler.assemble(run, Stage.PRODUCTION)) {
             Config root = assembly.config();
             List<EvalSet> sets = commandLineSets != null ? commandLineSets : configSets(assembly, settings);
+            if (commandLineSets == null && source.isRun()) {
+                // the run's own sets: the overlap with its training pools that the run recorded still holds
+                sets = sets.stream().map(s -> s.withTrainingOverlap(recordedOverlap(source.runDirectory(), s.name())))
+                        .toList();
+            }
             PolicyModel policy = RoutedPolicy.of(assembly);
             if (source.isRun()) {
                 LOG.info("loading the weights of {}", source.checkpoint().directory());
@@ -298,6 +304,12 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     /** The config's eval.sets, loaded as a run loads them, with the command line's overrides. */
+    /** The training overlap the run recorded for eval set {@code set} (its latest summary), or none. */
+    private static Map<String, Integer> recordedOverlap(Path runDir, String set) {
+        EvalSummary last = EvalSummaryReader.latest(runDir).get(set);
+        return last == null ? Map.of() : EvalSummaryReader.trainingOverlap(last.summaryFile());
+    }
+
     private List<EvalSet> configSets(RunAssembly assembly, EvalSettings settings) {
         Config root = assembly.config();
         List<? extends Config> entries = root.getConfigList("eval.sets");

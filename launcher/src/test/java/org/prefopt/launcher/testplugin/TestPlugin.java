@@ -255,6 +255,9 @@ public final class TestPlugin implements Plugin {
         @Override
         public Module module(Config options) {
             int layers = options.getInt("layers");
+            if (options.getInt("total-steps") < 0) {
+                throw new IllegalArgumentException("total-steps must be >= 0 (0: no schedule)");
+            }
             boolean lora = options.getBoolean("lora.enabled");
             int rank = options.getInt("lora.rank");
             return new AbstractModule() {
