@@ -29,7 +29,7 @@ json.dump({"eos_token_id": [151645, 151643]}, open("generation_config.json", "w"
 rng = np.random.default_rng(0)
 h, i, kv = 896, 4864, 2 * 64
 shapes = {"model.embed_tokens.weight": (151936, h), "model.norm.weight": (h,)}
-for l in range(4):
+for l in range(layers):
     p = f"model.layers.{l}."
     shapes.update({p + "input_layernorm.weight": (h,), p + "post_attention_layernorm.weight": (h,),
                    p + "self_attn.q_proj.weight": (h, h), p + "self_attn.q_proj.bias": (h,),

@@ -43,13 +43,15 @@ public final class BackendsPlugin implements Plugin {
     public static final ComponentFactory<RolloutEngine> POLICY_ENGINE = ComponentFactory.of(Slot.ENGINE, "policy",
             "the policy generates its own rollouts and evaluation samples (the default)", options -> RolloutEngine.POLICY);
 
-    /** {@code engine { type = onnxruntime, threads = 0, path = "" }}. */
+    /** {@code engine { type = onnxruntime, threads = 0, path = "", sync = session }}. */
     public static final ComponentFactory<RolloutEngine> ONNXRUNTIME = ComponentFactory.of(Slot.ENGINE, "onnxruntime",
             "ONNX Runtime (CPU) generates with the policy's current weights, or with an exported ONNX model (path)",
             options -> new OnnxRuntimeEngine(options.getInt("threads"),
-                    options.getString("path").isEmpty() ? null : Path.of(options.getString("path"))),
+                    options.getString("path").isEmpty() ? null : Path.of(options.getString("path")),
+                    options.getString("sync").equals("inputs")),
             (options, problems) -> {
                 problems.requireRange(options, "threads", 0, 4096);
+                problems.requireOneOf(options, "sync", List.of("session", "inputs"));
                 if (options.hasPath("path") && !options.getString("path").isEmpty()
                         && !Files.exists(Path.of(options.getString("path")))) {
                     problems.add(options, "path", "no ONNX model at " + options.getString("path")

@@ -22,7 +22,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.prefopt.api.model.Completion;
 import org.prefopt.api.model.CompletionGroup;
 import org.prefopt.api.model.GenerationRequest;
@@ -51,11 +51,11 @@ class OnnxRuntimeEngineTest {
     Path tmp;
 
     @ParameterizedTest
-    @ValueSource(booleans = {true, false})
-    void logProbsEqualThePolicysAfterEveryStep(boolean lora) {
+    @CsvSource({"true, false", "false, false", "true, true", "false, true"})
+    void logProbsEqualThePolicysAfterEveryStep(boolean lora, boolean weightsAsInputs) {
         try (DjlPolicyModel p = lora ? TestCheckpoints.loraPolicy("llama", 5e-2)
                 : TestCheckpoints.policy(TestCheckpoints.llama());
-             OnnxRuntimeEngine engine = new OnnxRuntimeEngine(1, null)) {
+             OnnxRuntimeEngine engine = new OnnxRuntimeEngine(1, null, weightsAsInputs)) {
             float[] before = null;
             for (int step = 0; step < 3; step++) {
                 List<CompletionGroup> got = engine.generate(p, REQUESTS, SamplingParams.greedy(8));
@@ -130,7 +130,7 @@ class OnnxRuntimeEngineTest {
         // the Qwen2 export has 32 rows; the tiny preset sizes itself to its character tokenizer
         Path dir = OnnxExportTest.export("qwen2", tmp.resolve("qwen2"), OnnxExport.Storage.AUTO);
         try (DjlPolicyModel p = TestCheckpoints.tinyPolicy();
-             OnnxRuntimeEngine engine = new OnnxRuntimeEngine(1, dir)) {
+             OnnxRuntimeEngine engine = new OnnxRuntimeEngine(1, dir, false)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> engine.generate(p, List.of(new GenerationRequest("a", new int[] {3, 4}, 1)),
                             SamplingParams.greedy(2)));

@@ -1,6 +1,5 @@
 package org.prefopt.backends.onnx.engine;
 
-import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,14 +29,20 @@ public final class OnnxRuntimeEngine implements RolloutEngine {
 
     private final int threads;
     private final Path path;
+    private final boolean weightsAsInputs;
     private OnnxDecoderSession session;
     private DjlPolicyModel syncedPolicy;
     private long syncedVersion;
 
-    /** @param path an exported model (directory or file), or null to run the policy's weights */
-    public OnnxRuntimeEngine(int threads, Path path) {
+    /**
+     * @param path            an exported model (directory or file), or null to run the policy's weights
+     * @param weightsAsInputs follow the policy by feeding its weights as graph inputs to one session, instead of a
+     *                        new session over an in-memory export after every update
+     */
+    public OnnxRuntimeEngine(int threads, Path path, boolean weightsAsInputs) {
         this.threads = threads;
         this.path = path;
+        this.weightsAsInputs = weightsAsInputs;
     }
 
     @Override
@@ -62,21 +67,34 @@ public final class OnnxRuntimeEngine implements RolloutEngine {
                 }
             }
         } else if (session == null || syncedPolicy != djl || syncedVersion != djl.weightsVersion()) {
-            OnnxDecoderSession fresh = sessionOf(djl);
-            close();
-            session = fresh;
-            syncedPolicy = djl;
+            Map<String, TensorData> weights = djl.exporter().mergedTensors(TensorDType.F32);
+            if (weightsAsInputs && session != null && syncedPolicy == djl) {
+                session.feed(weights);
+            } else {
+                OnnxDecoderSession fresh = sessionOf(djl, weights);
+                close();
+                session = fresh;
+                syncedPolicy = djl;
+            }
             syncedVersion = djl.weightsVersion();
         }
         return new OnnxGenerator(session, djl.weights().manager()).generate(djl.tokenizer(), requests, params);
     }
 
-    /** A session over the policy's current weights: in memory, or through a temporary directory past 2 GB. */
-    private OnnxDecoderSession sessionOf(DjlPolicyModel djl) {
-        Map<String, TensorData> weights = djl.exporter().mergedTensors(TensorDType.F32);
+    /**
+     * A session over the policy's current weights: weights fed as inputs, or in memory, or through a temporary
+     * directory past 2 GB.
+     */
+    private OnnxDecoderSession sessionOf(DjlPolicyModel djl, Map<String, TensorData> weights) {
+        if (weightsAsInputs) {
+            OnnxDecoderSession s = OnnxDecoderSession.of(OnnxExport.bytes(djl.config(), weights, true),
+                    djl.info().name() + " (ONNX export, weights as inputs)", threads);
+            s.feed(weights);
+            return s;
+        }
         long bytes = weights.values().stream().mapToLong(t -> t.data().remaining()).sum();
         if (bytes <= OnnxExport.INLINE_LIMIT) {
-            return OnnxDecoderSession.of(OnnxExport.bytes(djl.config(), weights),
+            return OnnxDecoderSession.of(OnnxExport.bytes(djl.config(), weights, false),
                     djl.info().name() + " (in-memory ONNX export)", threads);
         }
         try {

@@ -35,16 +35,23 @@ final class DecoderGraph {
     private final Set<String> expected;
     private final Set<String> added = new HashSet<>();
     private final GraphBuilder g;
+    private final boolean weightsAsInputs;
 
-    private DecoderGraph(ModelConfig cfg, Map<String, TensorData> weights, GraphBuilder g) {
+    private DecoderGraph(ModelConfig cfg, Map<String, TensorData> weights, GraphBuilder g, boolean weightsAsInputs) {
+        this.weightsAsInputs = weightsAsInputs;
         this.cfg = cfg;
         this.weights = weights;
         this.expected = ModelWeights.expectedShapes(cfg).keySet();
         this.g = g;
     }
 
-    /** Adds the decoder to {@code g}; {@code weights} holds every weight {@link ModelWeights#expectedShapes} names. */
-    static void build(ModelConfig cfg, Map<String, TensorData> weights, GraphBuilder g) {
+    /**
+     * Adds the decoder to {@code g}; {@code weights} holds every weight {@link ModelWeights#expectedShapes} names.
+     *
+     * @param weightsAsInputs make every weight a graph input of its name (fed at run time, so an engine can follow a
+     *                        training policy without a new session) instead of an initializer
+     */
+    static void build(ModelConfig cfg, Map<String, TensorData> weights, GraphBuilder g, boolean weightsAsInputs) {
         for (var e : ModelWeights.expectedShapes(cfg).entrySet()) {
             TensorData t = weights.get(e.getKey());
             if (t == null) {
@@ -57,7 +64,7 @@ final class DecoderGraph {
                         + Arrays.toString(t.shape()) + ")");
             }
         }
-        new DecoderGraph(cfg, weights, g).build();
+        new DecoderGraph(cfg, weights, g, weightsAsInputs).build();
     }
 
     private void build() {
@@ -189,7 +196,11 @@ final class DecoderGraph {
     private String weight(String name) {
         if (added.add(name)) {
             TensorData t = weights.get(name);
-            g.weight(name, FLOAT, t.shape(), t.data());
+            if (weightsAsInputs) {
+                g.input(name, FLOAT, Arrays.stream(t.shape()).boxed().toArray());
+            } else {
+                g.weight(name, FLOAT, t.shape(), t.data());
+            }
         }
         return name;
     }

@@ -49,7 +49,7 @@ public final class OnnxExport {
             ModelProto model;
             try (WeightStore store = external ? WeightStore.external(tmp.resolve(OnnxNames.DATA_FILE))
                     : WeightStore.inline()) {
-                model = model(config, weights, store);
+                model = model(config, weights, store, false);
             }
             try (OutputStream out = Files.newOutputStream(tmp.resolve(OnnxNames.MODEL_FILE))) {
                 model.writeTo(out);
@@ -60,17 +60,21 @@ public final class OnnxExport {
     }
 
     /** The model in memory (weights through {@code store}). */
-    static ModelProto model(ModelConfig config, Map<String, TensorData> weights, WeightStore store) {
+    static ModelProto model(ModelConfig config, Map<String, TensorData> weights, WeightStore store,
+                            boolean weightsAsInputs) {
         GraphBuilder g = new GraphBuilder("prefopt_" + config.architecture(), store);
-        DecoderGraph.build(config, weights, g);
+        DecoderGraph.build(config, weights, g, weightsAsInputs);
         return ModelProto.newBuilder().setIrVersion(IR_VERSION).setProducerName("prefopt")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
                 .setGraph(g.build()).build();
     }
 
-    /** The model as bytes, weights inline (for sessions built in memory). */
-    public static byte[] bytes(ModelConfig config, Map<String, TensorData> weights) {
-        return model(config, weights, WeightStore.inline()).toByteArray();
+    /**
+     * The model as bytes for a session built in memory: weights inline, or (with {@code weightsAsInputs}) every
+     * weight a graph input of its Hugging Face name, to be fed at run time.
+     */
+    public static byte[] bytes(ModelConfig config, Map<String, TensorData> weights, boolean weightsAsInputs) {
+        return model(config, weights, WeightStore.inline(), weightsAsInputs).toByteArray();
     }
 
 }

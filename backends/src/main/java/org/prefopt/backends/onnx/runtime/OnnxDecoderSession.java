@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.prefopt.backends.onnx.OnnxNames;
+import org.prefopt.backends.safetensors.TensorData;
 
 /**
  * An ONNX Runtime session over a decoder with Optimum's {@code text-generation-with-past} interface (ours or one
@@ -32,6 +34,8 @@ public final class OnnxDecoderSession implements AutoCloseable {
     private final int kvHeads;
     private final int headDim;
     private final int vocab;
+    /** Values of graph inputs beyond the decoder's (weights fed at run time), passed to every step. */
+    private final Map<String, OnnxTensor> fedInputs = new HashMap<>();
 
     private OnnxDecoderSession(String source, OrtEnvironment env, OrtSession session) throws OrtException {
         this.source = source;
@@ -167,6 +171,29 @@ public final class OnnxDecoderSession implements AutoCloseable {
         return vocab;
     }
 
+    /**
+     * Feeds (or replaces) the graph inputs named by {@code values}' keys, such as the weights of a graph exported
+     * with weights as inputs; every later step passes them.
+     */
+    public void feed(Map<String, TensorData> values) {
+        try {
+            Map<String, NodeInfo> inputs = session.getInputInfo();
+            for (var e : values.entrySet()) {
+                if (!inputs.containsKey(e.getKey())) {
+                    throw new IllegalArgumentException(source + ": the graph has no input '" + e.getKey() + "'");
+                }
+                TensorData t = e.getValue();
+                OnnxTensor tensor = OnnxTensor.createTensor(env, t.data().duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer(), t.shape());
+                OnnxTensor old = fedInputs.put(e.getKey(), tensor);
+                if (old != null) {
+                    old.close();
+                }
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException(source + ": cannot create an input tensor: " + e.getMessage(), e);
+        }
+    }
+
     /** An empty cache for {@code batch} rows. */
     public KvState emptyCache(int batch) {
         return KvState.empty(this, batch);
@@ -194,7 +221,7 @@ public final class OnnxDecoderSession implements AutoCloseable {
      * @return the float32 logits of each row's last position (batch, vocab) and the grown cache
      */
     public StepOutput step(long[] ids, long[] mask, long[] positions, int batch, int seq, KvState past) {
-        Map<String, OnnxTensor> in = new HashMap<>();
+        Map<String, OnnxTensor> in = new HashMap<>(fedInputs);
         List<OnnxTensor> owned = new ArrayList<>();
         try {
             owned.add(OnnxTensor.createTensor(env, LongBuffer.wrap(ids), new long[] {batch, seq}));
@@ -225,6 +252,7 @@ public final class OnnxDecoderSession implements AutoCloseable {
 
     @Override
     public void close() {
+        fedInputs.values().forEach(OnnxTensor::close);
         closeQuietly(session);
     }
 }
