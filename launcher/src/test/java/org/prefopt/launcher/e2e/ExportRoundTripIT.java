@@ -65,9 +65,11 @@ class ExportRoundTripIT {
     }
 
     /** The greedy completion of {@link #PROMPT}: its JSON line (tokens, logprobs). */
-    private JsonNode greedy(Path model) throws Exception {
-        Distribution.Result r = ok("generate", "--model", model.toString(), "--prompt", PROMPT, "--greedy",
-                "--max-new-tokens", "12", "--json", "--threads", "1");
+    private JsonNode greedy(Path model, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of("generate", "--model", model.toString(), "--prompt", PROMPT,
+                "--greedy", "--max-new-tokens", "12", "--json", "--threads", "1"));
+        args.addAll(List.of(more));
+        Distribution.Result r = ok(args.toArray(String[]::new));
         String line = r.output().lines().filter(l -> l.startsWith("{")).findFirst()
                 .orElseThrow(() -> new AssertionError("no JSON line in:\n" + r.output()));
         return JSON.readTree(line);
@@ -146,6 +148,13 @@ class ExportRoundTripIT {
             worst = Math.max(worst, Math.abs(r[i] - m[i]));
         }
         assertTrue(worst <= 1e-4, "merged vs run log-probs differ by " + worst);
+        // the ONNX Runtime engine generates the same from the run directory (its LoRA merged into the export)
+        JsonNode viaOnnx = greedy(lora, "--engine", "onnxruntime");
+        assertEquals(run.get("tokens"), viaOnnx.get("tokens"), "onnxruntime engine vs policy engine");
+        double[] o = doubles(viaOnnx.get("logprobs"));
+        for (int i = 0; i < r.length; i++) {
+            assertEquals(r[i], o[i], 1e-4, "onnxruntime log-prob of token " + i);
+        }
         // the adapter matters: without it the base gives other log-probs, so the equalities above say something
         double[] b = doubles(fromBase.get("logprobs"));
         assertTrue(Math.abs(b[0] - r[0]) > 1e-3 || !fromBase.get("tokens").equals(run.get("tokens")),
