@@ -184,8 +184,8 @@ final class EvalCommand implements Callable<Integer> {
             List<EvalSet> sets = commandLineSets != null ? commandLineSets : configSets(assembly, settings);
             if (commandLineSets == null && source.isRun()) {
                 // the run's own sets: the overlap with its training pools that the run recorded still holds
-                sets = sets.stream().map(s -> s.withTrainingOverlap(recordedOverlap(source.runDirectory(), s.name())))
-                        .toList();
+                Map<String, EvalSummary> recorded = EvalSummaryReader.latest(source.runDirectory());
+                sets = sets.stream().map(s -> s.withTrainingOverlap(recordedOverlap(recorded, s.name()))).toList();
             }
             PolicyModel policy = RoutedPolicy.of(assembly);
             if (source.isRun()) {
@@ -303,13 +303,13 @@ final class EvalCommand implements Callable<Integer> {
         return set(setName, cap(loaded.examples()), settings.samples(), settings);
     }
 
-    /** The config's eval.sets, loaded as a run loads them, with the command line's overrides. */
-    /** The training overlap the run recorded for eval set {@code set} (its latest summary), or none. */
-    private static Map<String, Integer> recordedOverlap(Path runDir, String set) {
-        EvalSummary last = EvalSummaryReader.latest(runDir).get(set);
+    /** The training overlap the run recorded for eval set {@code set} (in its latest summary), or none. */
+    private static Map<String, Integer> recordedOverlap(Map<String, EvalSummary> recorded, String set) {
+        EvalSummary last = recorded.get(set);
         return last == null ? Map.of() : EvalSummaryReader.trainingOverlap(last.summaryFile());
     }
 
+    /** The config's eval.sets, loaded as a run loads them, with the command line's overrides. */
     private List<EvalSet> configSets(RunAssembly assembly, EvalSettings settings) {
         Config root = assembly.config();
         List<? extends Config> entries = root.getConfigList("eval.sets");

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.prefopt.api.io.AtomicFiles;
 import org.prefopt.launcher.evaluation.EvalSummary;
 import org.prefopt.launcher.evaluation.EvalSummaryReader;
@@ -35,7 +36,7 @@ public final class RunReport {
      * memory as well as generalisation, which a reader of the report must see, not only the run log.
      */
     static List<String> overlapNotes(List<EvalSummary> evals) {
-        Map<String, EvalSummary> latest = new java.util.TreeMap<>();
+        Map<String, EvalSummary> latest = new TreeMap<>();
         evals.forEach(e -> latest.put(e.set(), e));
         List<String> notes = new ArrayList<>();
         latest.forEach((set, e) -> {
