@@ -18,6 +18,7 @@ import org.prefopt.datasets.filter.DifficultyFilter;
 import org.prefopt.datasets.filter.HeldOutFilter;
 import org.prefopt.datasets.io.BadRecordPolicy;
 import org.prefopt.datasets.math.MathDataset;
+import org.prefopt.datasets.split.SplitSide;
 import org.prefopt.datasets.split.Splits;
 import org.prefopt.datasets.stats.DatasetStatistics;
 
@@ -55,17 +56,17 @@ class SplitsAndStatisticsTest {
             all.add(Fixtures.example("x" + i, "Problem number " + i, "1", 1, null));
         }
         all.add(Fixtures.example("dup", "  problem   NUMBER 3 ", "1", 1, null));
-        List<Example> train = new HeldOutFilter(0.25, 5, HeldOutFilter.Side.TRAIN).apply(all);
-        List<Example> held = new HeldOutFilter(0.25, 5, HeldOutFilter.Side.HELD_OUT).apply(all);
+        List<Example> train = new HeldOutFilter(0.25, 5, SplitSide.TRAIN).apply(all);
+        List<Example> held = new HeldOutFilter(0.25, 5, SplitSide.HELD_OUT).apply(all);
         assertEquals(Splits.heldOut(all, 0.25, 5).train(), train);
         assertEquals(Splits.heldOut(all, 0.25, 5).eval(), held);
         assertEquals(all.size(), train.size() + held.size());
         assertTrue(Splits.duplicates(train, held).isEmpty(), "a prompt on both sides");
         assertEquals(10, held.stream().map(e -> Splits.normalisePrompt(e.prompt())).distinct().count());
         assertEquals(train.contains(all.get(3)), train.contains(all.get(40)), "duplicates on one side");
-        assertThrows(IllegalArgumentException.class, () -> new HeldOutFilter(1.0, 5, HeldOutFilter.Side.TRAIN));
+        assertThrows(IllegalArgumentException.class, () -> new HeldOutFilter(1.0, 5, SplitSide.TRAIN));
         assertEquals("side must be train or held-out (got 'eval')",
-                assertThrows(IllegalArgumentException.class, () -> HeldOutFilter.Side.parse("eval")).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> SplitSide.parse("eval", "side", false)).getMessage());
     }
 
     @Test

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.prefopt.api.data.Example;
 import org.prefopt.api.data.PromptKey;
 import org.prefopt.datasets.split.ProblemSpaceSplit;
+import org.prefopt.datasets.split.SplitSide;
 import org.prefopt.datasets.numeric.NumericAnswer;
 import org.prefopt.datasets.synthetic.ArithmeticGenerator;
 import org.prefopt.datasets.synthetic.Style;
@@ -137,12 +138,12 @@ class SyntheticArithmeticTest {
         Set<String> train = new HashSet<>();
         for (long seed : new long[] {1, 2}) {
             for (Style style : Style.values()) {
-                generate(seed, style, 1, 3000, new ProblemSpaceSplit(ProblemSpaceSplit.Side.TRAIN, 0.25))
+                generate(seed, style, 1, 3000, new ProblemSpaceSplit(SplitSide.TRAIN, 0.25))
                         .forEach(e -> train.add(PromptKey.of(e.prompt())));
             }
         }
         List<Example> heldOut = generate(999, Style.GSM8K, 3, 2000,
-                new ProblemSpaceSplit(ProblemSpaceSplit.Side.HELD_OUT, 0.25));
+                new ProblemSpaceSplit(SplitSide.HELD_OUT, 0.25));
         assertEquals(2000, heldOut.size());
         heldOut.forEach(e -> assertFalse(train.contains(PromptKey.of(e.prompt())), "held-out problem trained on: " + e));
         heldOut.forEach(e -> assertTrue(ProblemSpaceSplit.isHeldOut(e.prompt(), 0.25)));
@@ -162,7 +163,7 @@ class SyntheticArithmeticTest {
 
     @Test
     void distinctSetsCountNoProblemTwiceAndRunOutPerLevel() {
-        ProblemSpaceSplit heldOut = new ProblemSpaceSplit(ProblemSpaceSplit.Side.HELD_OUT, 0.25);
+        ProblemSpaceSplit heldOut = new ProblemSpaceSplit(SplitSide.HELD_OUT, 0.25);
         List<Example> ex = Fixtures.read(new SyntheticArithmeticDataset(new ArithmeticGenerator(999, Style.GSM8K, 1, 4,
                 0, 0, 6, heldOut), 400, true, "t"));
         assertEquals(400, ex.size());
@@ -181,7 +182,7 @@ class SyntheticArithmeticTest {
     @Test
     void aLevelWithNoProblemOnItsSideFailsWithTheLevelAndWhatToChange() {
         ArithmeticGenerator g = new ArithmeticGenerator(1, Style.GSM8K, 1, 1, 0, 0, 3,
-                new ProblemSpaceSplit(ProblemSpaceSplit.Side.HELD_OUT, 1e-9));
+                new ProblemSpaceSplit(SplitSide.HELD_OUT, 1e-9));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> g.example(0));
         assertEquals("synthetic-arithmetic: no level-1 problem on the held-out side of the split after 100000 draws;"
                 + " change held-out-share or the levels", e.getMessage());

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import org.prefopt.api.data.DatasetFilter;
 import org.prefopt.api.data.Example;
+import org.prefopt.datasets.split.SplitSide;
 import org.prefopt.datasets.split.Splits;
 
 /**
@@ -15,24 +16,14 @@ import org.prefopt.datasets.split.Splits;
  */
 public final class HeldOutFilter implements DatasetFilter {
 
-    /** Which part of the split to keep. */
-    public enum Side {
-        TRAIN, HELD_OUT;
-
-        public static Side parse(String s) {
-            return switch (s) {
-                case "train" -> TRAIN;
-                case "held-out" -> HELD_OUT;
-                default -> throw new IllegalArgumentException("side must be train or held-out (got '" + s + "')");
-            };
-        }
-    }
-
     private final double fraction;
     private final long seed;
-    private final Side side;
+    private final SplitSide side;
 
-    public HeldOutFilter(double fraction, long seed, Side side) {
+    public HeldOutFilter(double fraction, long seed, SplitSide side) {
+        if (side == SplitSide.ALL) {
+            throw new IllegalArgumentException("the held-out filter keeps one side: train or held-out");
+        }
         if (!(fraction > 0 && fraction < 1)) {
             throw new IllegalArgumentException("fraction must be strictly between 0 and 1 (got " + fraction + ")");
         }
@@ -44,12 +35,12 @@ public final class HeldOutFilter implements DatasetFilter {
     @Override
     public String describe() {
         return String.format(Locale.ROOT, "held-out[%s of a %.3g split, seed %d]",
-                side == Side.TRAIN ? "train side" : "held-out side", fraction, seed);
+                side == SplitSide.TRAIN ? "train side" : "held-out side", fraction, seed);
     }
 
     @Override
     public List<Example> apply(List<Example> examples) {
         Splits.Split split = Splits.heldOut(examples, fraction, seed);
-        return side == Side.TRAIN ? split.train() : split.eval();
+        return side == SplitSide.TRAIN ? split.train() : split.eval();
     }
 }

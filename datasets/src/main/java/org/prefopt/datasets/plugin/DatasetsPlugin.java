@@ -31,6 +31,7 @@ import org.prefopt.datasets.sampler.CurriculumSampler;
 import org.prefopt.datasets.sampler.PassRateSampler;
 import org.prefopt.datasets.sampler.UniformSampler;
 import org.prefopt.datasets.split.ProblemSpaceSplit;
+import org.prefopt.datasets.split.SplitSide;
 import org.prefopt.datasets.synthetic.ArithmeticGenerator;
 import org.prefopt.datasets.synthetic.Style;
 import org.prefopt.datasets.synthetic.SyntheticArithmeticDataset;
@@ -106,14 +107,14 @@ public final class DatasetsPlugin implements Plugin {
                         "one side of a seeded train/held-out split (the same dataset with side = train for training"
                                 + " and side = held-out for an eval set)",
                         o -> new HeldOutFilter(o.getDouble("fraction"), o.getLong("seed"),
-                                HeldOutFilter.Side.parse(o.getString("side"))),
+                                SplitSide.parse(o.getString("side"), "side", false)),
                         (o, p) -> {
                             double f = o.getDouble("fraction");
                             if (!(f > 0 && f < 1)) {
                                 p.add(o, "fraction", "must be strictly between 0 and 1 (got " + f + ")");
                             }
                             try {
-                                HeldOutFilter.Side.parse(o.getString("side"));
+                                SplitSide.parse(o.getString("side"), "side", false);
                             } catch (IllegalArgumentException e) {
                                 p.add(o, "side", e.getMessage());
                             }
@@ -214,13 +215,13 @@ public final class DatasetsPlugin implements Plugin {
         Style style = Style.parse(o.getString("style"));
         long seed = o.getLong("seed");
         long count = o.getLong("count");
-        ProblemSpaceSplit split = new ProblemSpaceSplit(ProblemSpaceSplit.Side.parse(o.getString("split")),
+        ProblemSpaceSplit split = new ProblemSpaceSplit(SplitSide.parse(o.getString("split"), "split", true),
                 o.getDouble("held-out-share"));
         ArithmeticGenerator g = new ArithmeticGenerator(seed, style, o.getInt("min-level"), o.getInt("max-level"),
                 o.getDouble("non-numeric-share"), o.getDouble("fraction-share"), o.getInt("word-problems-from-level"),
                 split);
         boolean distinct = o.getBoolean("distinct");
-        String splitText = split.side() == ProblemSpaceSplit.Side.ALL ? ""
+        String splitText = split.side() == SplitSide.ALL ? ""
                 : String.format(Locale.ROOT, ", %s side of a %.3g held-out split", split.side().configName(),
                         split.heldOutShare());
         return new SyntheticArithmeticDataset(g, count, distinct, "synthetic-arithmetic(count=" + count + ", seed="

@@ -1,7 +1,6 @@
 package org.prefopt.datasets.split;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import org.prefopt.api.data.PromptKey;
 import org.prefopt.datasets.random.SplitMix64;
 
@@ -12,31 +11,13 @@ import org.prefopt.datasets.random.SplitMix64;
  * filters, so no training set drawn from the train side, whatever its seed or size, can ever contain a problem of any
  * evaluation set drawn from the held-out side: unseen by construction.
  *
- * @param side          which side a generator draws from ({@link Side#ALL}: no split)
+ * @param side          which side a generator draws from ({@link SplitSide#ALL}: no split)
  * @param heldOutShare  the share of the problem space on the held-out side, in (0, 1)
  */
-public record ProblemSpaceSplit(Side side, double heldOutShare) {
+public record ProblemSpaceSplit(SplitSide side, double heldOutShare) {
 
     /** No split: every problem is drawn. */
-    public static final ProblemSpaceSplit NONE = new ProblemSpaceSplit(Side.ALL, 0.25);
-
-    /** Which part of the problem space to draw from. */
-    public enum Side {
-        ALL, TRAIN, HELD_OUT;
-
-        public static Side parse(String s) {
-            return switch (s) {
-                case "all" -> ALL;
-                case "train" -> TRAIN;
-                case "held-out" -> HELD_OUT;
-                default -> throw new IllegalArgumentException("split must be all, train or held-out (got '" + s + "')");
-            };
-        }
-
-        public String configName() {
-            return name().toLowerCase(Locale.ROOT).replace('_', '-');
-        }
-    }
+    public static final ProblemSpaceSplit NONE = new ProblemSpaceSplit(SplitSide.ALL, 0.25);
 
     public ProblemSpaceSplit {
         if (!(heldOutShare > 0 && heldOutShare < 1)) {
@@ -47,7 +28,7 @@ public record ProblemSpaceSplit(Side side, double heldOutShare) {
 
     /** Whether the problem with this prompt lies on this split's side. */
     public boolean contains(String prompt) {
-        return side == Side.ALL || isHeldOut(prompt, heldOutShare) == (side == Side.HELD_OUT);
+        return side == SplitSide.ALL || isHeldOut(prompt, heldOutShare) == (side == SplitSide.HELD_OUT);
     }
 
     /** Whether {@code prompt} is on the held-out side of a split with this share. */
