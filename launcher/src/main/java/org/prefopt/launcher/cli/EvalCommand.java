@@ -306,7 +306,7 @@ final class EvalCommand implements Callable<Integer> {
     /** The training overlap the run recorded for eval set {@code set} (in its latest summary), or none. */
     private static Map<String, Integer> recordedOverlap(Map<String, EvalSummary> recorded, String set) {
         EvalSummary last = recorded.get(set);
-        return last == null ? Map.of() : EvalSummaryReader.trainingOverlap(last.summaryFile());
+        return last == null ? Map.of() : last.trainingOverlap();
     }
 
     /** The config's eval.sets, loaded as a run loads them, with the command line's overrides. */

@@ -13,9 +13,16 @@ import java.util.Map;
  * @param greedyTiers  greedy pass@1 per tier ("1", "2", ..., "unknown"), empty without a greedy pass
  * @param meanAtK      sampled mean@k overall, or null without sampling
  * @param summaryFile  the written {@code eval/<set>/step-<N>.json}
+ * @param trainingOverlap for each training pool that shares prompts with the set, how many of its examples; empty
+ *                     for a set no training pool shares a prompt with (or a summary written before it was recorded)
  */
 public record EvalSummary(String set, int step, Proportion greedy, Map<String, Proportion> greedyTiers,
-                          Estimate meanAtK, Path summaryFile) {
+                          Estimate meanAtK, Path summaryFile,
+                          Map<String, Integer> trainingOverlap) {
+
+    public EvalSummary {
+        trainingOverlap = Map.copyOf(trainingOverlap);
+    }
 
     public String oneLine() {
         StringBuilder sb = new StringBuilder();

@@ -82,18 +82,10 @@ public final class EvalSummaryReader {
             meanAtK = new Estimate(s.path("n").asInt(), s.path("mean").asDouble(), s.path("ci95").path(0).asDouble(),
                     s.path("ci95").path(1).asDouble());
         }
-        return new EvalSummary(root.get("set").asText(), step, greedy, tiers, meanAtK, file);
-    }
-
-    /**
-     * The overlap a summary records: for each training pool that shares prompts with the set, how many of its
-     * examples; empty for a set no training pool shares a prompt with (or a summary written before it was recorded).
-     */
-    public static Map<String, Integer> trainingOverlap(Path file) {
-        JsonNode root = readTree(file);
-        Map<String, Integer> out = new LinkedHashMap<>();
-        root.path(Evaluator.TRAINING_OVERLAP).fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asInt()));
-        return out;
+        Map<String, Integer> overlap = new LinkedHashMap<>();
+        root.path(Evaluator.TRAINING_OVERLAP).fields()
+                .forEachRemaining(e -> overlap.put(e.getKey(), e.getValue().asInt()));
+        return new EvalSummary(root.get("set").asText(), step, greedy, tiers, meanAtK, file, overlap);
     }
 
     private static JsonNode readTree(Path file) {

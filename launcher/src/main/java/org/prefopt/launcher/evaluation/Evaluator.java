@@ -178,7 +178,8 @@ public final class Evaluator {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + summaryFile + ": " + e.getMessage(), e);
         }
-        return new EvalSummary(set.name(), step, greedyOverall, greedyTiers, meanAtK, summaryFile);
+        return new EvalSummary(set.name(), step, greedyOverall, greedyTiers, meanAtK, summaryFile,
+                set.trainingOverlap());
     }
 
     /** What one pass (greedy or sampled) produced. */

@@ -40,7 +40,7 @@ public final class RunReport {
         evals.forEach(e -> latest.put(e.set(), e));
         List<String> notes = new ArrayList<>();
         latest.forEach((set, e) -> {
-            Map<String, Integer> overlap = EvalSummaryReader.trainingOverlap(e.summaryFile());
+            Map<String, Integer> overlap = e.trainingOverlap();
             if (!overlap.isEmpty()) {
                 List<String> parts = new ArrayList<>();
                 overlap.forEach((pool, n) -> parts.add(n + " with the " + pool + " pool"));

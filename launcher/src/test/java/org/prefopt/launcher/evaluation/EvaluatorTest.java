@@ -172,9 +172,10 @@ class EvaluatorTest {
                     new SamplingParams(8, 0.7, 1.0, 0, false, List.of(), 0), settings, 42, run);
             EvalSummary s = evaluator.evaluate(new EvalSet("held", examples(), 0, true).withTrainingOverlap(
                     Map.of("training", 3)), 5);
-            assertEquals(Map.of("training", 3), EvalSummaryReader.trainingOverlap(s.summaryFile()));
+            assertEquals(Map.of("training", 3), s.trainingOverlap());
+            assertEquals(Map.of("training", 3), EvalSummaryReader.read(s.summaryFile()).trainingOverlap());
             EvalSummary clean = evaluator.evaluate(new EvalSet("held", examples(), 0, true), 6);
-            assertEquals(Map.of(), EvalSummaryReader.trainingOverlap(clean.summaryFile()));
+            assertEquals(Map.of(), EvalSummaryReader.read(clean.summaryFile()).trainingOverlap());
         }
     }
 
