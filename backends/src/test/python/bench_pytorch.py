@@ -21,41 +21,17 @@ import argparse
 import json
 import math
 import os
-import struct
 import time
 
-import numpy as np
 import torch
 import torch.nn.functional as F
+
+from check_export import read_safetensors  # the one safetensors reader of these scripts (same directory)
 
 BENCH_SMALL = dict(vocab_size=4096, hidden_size=512, num_hidden_layers=8, num_attention_heads=8,
                    num_key_value_heads=2, intermediate_size=1408, rms_norm_eps=1e-5, rope_theta=10000.0,
                    tie_word_embeddings=True)
 PROJECTIONS = ("q", "k", "v", "o", "gate", "up", "down")
-
-
-def read_safetensors(path):
-    """The tensors of one safetensors file as float32 torch tensors (F32, BF16, F16)."""
-    with open(path, "rb") as f:
-        n = struct.unpack("<Q", f.read(8))[0]
-        header = json.loads(f.read(n))
-        data = f.read()
-    out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        b, e = info["data_offsets"]
-        raw = data[b:e]
-        if info["dtype"] == "F32":
-            t = torch.from_numpy(np.frombuffer(raw, dtype="<f4").copy())
-        elif info["dtype"] == "BF16":
-            t = torch.from_numpy(np.frombuffer(raw, dtype="<i2").copy()).view(torch.bfloat16).float()
-        elif info["dtype"] == "F16":
-            t = torch.from_numpy(np.frombuffer(raw, dtype="<f2").copy()).float()
-        else:
-            raise SystemExit(f"{path}: tensor {name} has dtype {info['dtype']}; this benchmark reads F32/BF16/F16")
-        out[name] = t.reshape(info["shape"])
-    return out
 
 
 def load_checkpoint(d):
@@ -67,7 +43,8 @@ def load_checkpoint(d):
             weights.update(read_safetensors(os.path.join(d, shard)))
     else:
         weights = read_safetensors(os.path.join(d, "model.safetensors"))
-    return cfg, weights
+    # widened to float32 as prefopt widens a bfloat16 checkpoint
+    return cfg, {k: v.float() for k, v in weights.items()}
 
 
 class Model(torch.nn.Module):
