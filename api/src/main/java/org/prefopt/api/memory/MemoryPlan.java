@@ -25,15 +25,20 @@ public record MemoryPlan(String source, List<MemoryItem> items) {
         return items.stream().mapToLong(MemoryItem::bytes).sum();
     }
 
-    /** What is resident plus the larger phase: generation and training do not hold their memory at once. */
+    /** What is resident plus the largest phase: loading, generation and training do not hold their memory at once. */
     public long peak() {
-        return bytes(MemoryPhase.RESIDENT) + Math.max(bytes(MemoryPhase.GENERATION), bytes(MemoryPhase.TRAINING));
+        return bytes(MemoryPhase.RESIDENT) + bytes(peakPhase());
     }
 
-    /** The phase that sets the peak. */
+    /** The phase that sets the peak (training on a tie). */
     public MemoryPhase peakPhase() {
-        return bytes(MemoryPhase.GENERATION) > bytes(MemoryPhase.TRAINING) ? MemoryPhase.GENERATION
-                : MemoryPhase.TRAINING;
+        MemoryPhase peak = MemoryPhase.TRAINING;
+        for (MemoryPhase p : List.of(MemoryPhase.GENERATION, MemoryPhase.LOADING)) {
+            if (bytes(p) > bytes(peak)) {
+                peak = p;
+            }
+        }
+        return peak;
     }
 
     /** This plan with {@code more} appended (e.g. the runtime's own memory, added by the host). */

@@ -30,6 +30,10 @@ public final class PlanTable {
                     i.note());
         }
         out.printf(Locale.ROOT, row, "resident", ByteSizes.format(plan.bytes(MemoryPhase.RESIDENT)), "", "");
+        if (plan.bytes(MemoryPhase.LOADING) > 0) {
+            out.printf(Locale.ROOT, row, "loading", ByteSizes.format(plan.bytes(MemoryPhase.LOADING)), "",
+                    "phase total");
+        }
         out.printf(Locale.ROOT, row, "generation", ByteSizes.format(plan.bytes(MemoryPhase.GENERATION)), "",
                 "phase total");
         out.printf(Locale.ROOT, row, "training", ByteSizes.format(plan.bytes(MemoryPhase.TRAINING)), "",

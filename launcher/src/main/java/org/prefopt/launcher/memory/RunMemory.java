@@ -31,7 +31,7 @@ public record RunMemory(MemoryPlan plan, RunWorkload workload, OptionalLong limi
      * libtorch's libraries and allocator pools, measured as the peak resident memory of a GRPO run of the tiny preset
      * (docs/models.md, "Memory plan").
      */
-    static final long CPU_RUNTIME_BYTES = 600L << 20;
+    static final long CPU_RUNTIME_BYTES = 312L << 20;
 
     public static RunMemory of(ResolvedRun run) {
         return of(run.config(), run.components());

@@ -19,13 +19,19 @@ import org.prefopt.backends.djl.policy.PolicySettings;
  * Training computes in float32 whatever the backend's dtype (DJL 0.36 casts outside autograd), so gradients,
  * moments, activations and logits are counted at 4 bytes; weights and the KV cache at the backend's dtype.
  *
- * <p>What a training micro-batch of {@code N = rows x tokens} positions holds per decoder layer for the backward pass
- * ({@link #layerActivations}), read off {@code Decoder.layer} and the autograd ops that save their inputs or outputs:
- * hidden-size tensors: the layer input, the two RMSNorm outputs, the residual after attention (4 N h); query-size:
- * the q projection, q after RoPE, its grouped copy for the batched product, the attention output re-laid for o_proj
- * (4 N q); key/value-size: k, k after RoPE, v (3 N kv); the float32 softmax probabilities (rows x heads x tokens^2);
- * the SwiGLU MLP: gate, up, sigmoid(gate), gate x sigmoid, their product (5 N intermediate); LoRA: each adapted
- * projection's {@code x A} (N r) and, with dropout, its dropped input and mask.
+ * <p>What a training micro-batch of {@code N = rows x tokens} positions holds per decoder layer
+ * ({@link #layerActivations}): DJL frees an array when its manager closes, and a training step's forward pass runs in
+ * one manager until its backward pass is done, so every array {@code Decoder.layer} creates stays alive, not only
+ * those autograd saves. Counted from {@code Decoder.layer}, in floats: hidden-size arrays: each RMSNorm's square,
+ * quotient and weighted output (2 x 3), the o_proj and down_proj outputs and the two residual sums (10 N h);
+ * query-size: the q projection, RoPE's negated half, concatenation and three products and sum (3.5), the copies
+ * torch's batched matmul makes of q, of k and v broadcast over the query groups, the attention output and its
+ * re-laid copy for o_proj (9.5 N q); key/value-size: the k and v projections and k's RoPE (5.5 N kv); the float32
+ * attention scores, scaled scores and probabilities (3 x rows x heads x tokens^2); the SwiGLU MLP: gate, up,
+ * sigmoid(gate), gate x sigmoid, their product (5 N intermediate); LoRA, per adapted projection: {@code x A} (N r),
+ * {@code x A B}, its scaled copy and the sum with the base projection (3 N out) and, with dropout, the dropped input
+ * (N in floats) and its mask (N in bytes). Gradient checkpointing runs each layer in its own manager, so it holds
+ * the layer inputs and one layer's arrays.
  */
 public final class PolicyMemory {
 
@@ -82,6 +88,13 @@ public final class PolicyMemory {
             items.add(resident("reference copy", 0, lora != null ? "none: the reference is the base without adapters"
                     : "none: reference-copy = false"));
         }
+        if (w.onCpu() && shape.checkpointBytes() > 0) {
+            // ModelWeights.load maps each tensor of the file and copies it into a direct buffer for libtorch; both
+            // are released only when the JVM collects them, which it may not do before the load ends
+            items.add(new MemoryItem("checkpoint loading buffers", 2 * shape.checkpointBytes(), MemoryPhase.LOADING,
+                    String.format("2 x the %,d bytes of safetensors: mapped file pages and direct-buffer copies"
+                            + " until the JVM collects them", shape.checkpointBytes())));
+        }
         boolean onnx = w.engine().equals("onnxruntime");
         if (onnx) {
             items.add(resident("ONNX Runtime engine", 2 * params * F32,
@@ -104,11 +117,9 @@ public final class PolicyMemory {
         items.add(new MemoryItem("KV cache" + (onnx ? " (ONNX Runtime, float32)" : ""), kv, MemoryPhase.GENERATION,
                 String.format("%d rows x %d positions x %d layers x 2 x %d kv heads x %d x %d bytes",
                         w.generationRows(), positions, c.numLayers(), c.numKvHeads(), c.headDim(), bytes)));
-        // prefill: each distinct prompt once, one layer's intermediates at a time (Decoder.forwardReleasing), with the
-        // float32 attention scores and probabilities; decoding: a step's float32 logits and what sampling makes of
-        // them (log-softmax, probabilities)
-        long prefill = layerActivations(c, null, w.generationPrompts(), w.promptTokens())
-                + (long) w.generationPrompts() * c.numHeads() * w.promptTokens() * w.promptTokens() * F32;
+        // prefill: each distinct prompt once, one layer's arrays at a time (Decoder.forwardReleasing); decoding: a
+        // step's float32 logits and what sampling makes of them (log-softmax, probabilities)
+        long prefill = layerActivations(c, null, w.generationPrompts(), w.promptTokens());
         long decoding = 3L * w.generationRows() * c.vocabSize() * F32;
         items.add(new MemoryItem("generation working set", Math.max(prefill, decoding), MemoryPhase.GENERATION,
                 String.format("the larger of the prefill of %d prompts x %d tokens (one layer at a time) and a"
@@ -161,12 +172,13 @@ public final class PolicyMemory {
         long q = (long) c.numHeads() * c.headDim();
         long kv = (long) c.numKvHeads() * c.headDim();
         long inter = c.intermediateSize();
-        long floats = 4 * n * h + 4 * n * q + 3 * n * kv + rows * c.numHeads() * tokens * tokens + 5 * n * inter;
+        long floats = 10 * n * h + (19 * n * q + 11 * n * kv) / 2 + 3 * rows * c.numHeads() * tokens * tokens
+                + 5 * n * inter;
         long extra = 0;
         if (lora != null) {
             for (String module : lora.targetModules()) {
                 long in = inputSize(c, module);
-                floats += n * lora.rank();
+                floats += n * lora.rank() + 3 * n * outputSize(c, module);
                 if (lora.dropout() > 0) {
                     floats += n * in;
                     extra += n * in; // the dropout mask, one byte per element

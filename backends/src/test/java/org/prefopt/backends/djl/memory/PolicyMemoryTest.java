@@ -44,7 +44,7 @@ class PolicyMemoryTest {
     @Test
     void fullFineTuningByHand() {
         assertEquals(300, TOY.parameterCount());
-        MemoryPlan plan = PolicyMemory.plan(new PlannedShape(TOY, "toy"), settings(null, 0, false, true), WORK);
+        MemoryPlan plan = PolicyMemory.plan(new PlannedShape(TOY, "toy", 0), settings(null, 0, false, true), WORK);
         Map<String, Long> b = bytes(plan);
         assertEquals(1200, b.get("weights (float32)"));
         assertEquals(1200, b.get("gradients (float32)"));
@@ -52,21 +52,21 @@ class PolicyMemoryTest {
         assertEquals(1200, b.get("reference copy"));
         // 4 rows x (3 + 5 - 1) positions x 2 layers x 2 (k, v) x 1 head x 2 x 4 bytes
         assertEquals(896, b.get("KV cache"));
-        // prefill of 2 prompts x 3 tokens, N = 6: 4N h + 4N q + 3N kv + 2 x 2 heads x 3 x 3 + 5N I = 444 floats,
-        // plus 2 x 2 x 3 x 3 float32 scores = 1776 + 144; a decoding step: 3 x 4 rows x 10 x 4 = 480
-        assertEquals(1920, b.get("generation working set"));
-        // one layer at 2 rows x 8 tokens, N = 16: 256 + 256 + 96 + 2 x 2 x 8 x 8 + 480 = 1344 floats
-        assertEquals(2 * 5376, b.get("activations (all layers kept)"));
-        assertEquals(5376, b.get("backward working set"));
+        // prefill of 2 prompts x 3 tokens, N = 6: 10 N h + 9.5 N q + 5.5 N kv + 3 x 2 x 2 heads x 3 x 3 + 5 N I
+        // = 240 + 228 + 66 + 108 + 180 = 822 floats; a decoding step: 3 x 4 rows x 10 x 4 = 480 bytes
+        assertEquals(3288, b.get("generation working set"));
+        // one layer at 2 rows x 8 tokens, N = 16: 640 + 608 + 176 + 3 x 2 x 2 x 8 x 8 + 480 = 2672 floats
+        assertEquals(2 * 10688, b.get("activations (all layers kept)"));
+        assertEquals(10688, b.get("backward working set"));
         // 5 x (2 x 5) x 10 x 4 + (2 x 5) x 4 x 4
         assertEquals(2160, b.get("logits (full, float32)"));
         assertEquals(2 * 10 * 4 * 4, b.get("output-layer gradient buffers"));
         assertEquals(6000, plan.bytes(MemoryPhase.RESIDENT));
-        assertEquals(896 + 1920, plan.bytes(MemoryPhase.GENERATION));
-        assertEquals(10752 + 5376 + 2160 + 320, plan.bytes(MemoryPhase.TRAINING));
-        assertEquals(6000 + 18608, plan.peak());
+        assertEquals(896 + 3288, plan.bytes(MemoryPhase.GENERATION));
+        assertEquals(21376 + 10688 + 2160 + 320, plan.bytes(MemoryPhase.TRAINING));
+        assertEquals(6000 + 34544, plan.peak());
         assertEquals(MemoryPhase.TRAINING, plan.peakPhase());
-        assertEquals(6000 + 2816 + 18608, plan.total());
+        assertEquals(6000 + 4184 + 34544, plan.total());
     }
 
     @Test
@@ -74,14 +74,15 @@ class PolicyMemoryTest {
         LoraSettings lora = new LoraSettings(2, 4, 0.0, List.of("q_proj", "v_proj"));
         // q: 2 x (4 + 4), v: 2 x (4 + 2) -> 28 per layer, 56 in all
         assertEquals(56, PolicyMemory.loraParameters(TOY, lora));
-        MemoryPlan plan = PolicyMemory.plan(new PlannedShape(TOY, "toy"), settings(lora, 4, true, true), WORK);
+        MemoryPlan plan = PolicyMemory.plan(new PlannedShape(TOY, "toy", 0), settings(lora, 4, true, true), WORK);
         Map<String, Long> b = bytes(plan);
         assertEquals(224, b.get("LoRA adapters (float32)"));
         assertEquals(224, b.get("gradients (float32)"));
         assertEquals(448, b.get("AdamW moments (float32)"));
         assertEquals(0, b.get("reference copy"), "LoRA's reference is the base without adapters");
-        // the layer adds x A for both adapted projections: 1344 + 2 x 16 x 2 floats
-        long layer = (1344 + 64) * 4;
+        // the layer adds, per adapted projection, x A (N r) and x A B, its scaled copy and the sum (3 N out):
+        // q: 32 + 192, v: 32 + 96
+        long layer = (2672 + 352) * 4;
         assertEquals(layer, PolicyMemory.layerActivations(TOY, lora, 2, 8));
         // 3 saved layer inputs of 16 positions x hidden 4, plus one layer re-run
         assertEquals(3 * 16 * 4 * 4 + layer, b.get("activations (gradient checkpointing)"));
@@ -93,14 +94,14 @@ class PolicyMemoryTest {
     @Test
     void loraDropoutKeepsTheDroppedInputAndItsMask() {
         LoraSettings lora = new LoraSettings(2, 4, 0.1, List.of("down_proj"));
-        // down_proj's input is the MLP width 6: x A (16 x 2 floats), dropped input (16 x 6 floats) and mask (16 x 6 bytes)
-        assertEquals((1344 + 32 + 96) * 4 + 96, PolicyMemory.layerActivations(TOY, lora, 2, 8));
+        // down_proj (in 6, out 4): x A (16 x 2), 3 x 16 x 4 out, dropped input (16 x 6 floats) and mask (16 x 6 bytes)
+        assertEquals((2672 + 32 + 192 + 96) * 4 + 96, PolicyMemory.layerActivations(TOY, lora, 2, 8));
     }
 
     @Test
     void onnxRuntimeEngineAddsItsCopiesAndAFloat32Cache() {
         MemoryWorkload w = new MemoryWorkload("cpu", "float16", "onnxruntime", 2, 4, 3, 5, 2, 5);
-        Map<String, Long> b = bytes(PolicyMemory.plan(new PlannedShape(TOY, "toy"), settings(null, 0, false, false), w));
+        Map<String, Long> b = bytes(PolicyMemory.plan(new PlannedShape(TOY, "toy", 0), settings(null, 0, false, false), w));
         assertEquals(600, b.get("weights (float16)"));
         assertEquals(2 * 1200, b.get("ONNX Runtime engine"));
         assertEquals(896, b.get("KV cache (ONNX Runtime, float32)"));
