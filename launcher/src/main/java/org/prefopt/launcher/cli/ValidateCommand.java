@@ -99,6 +99,7 @@ final class ValidateCommand implements Callable<Integer> {
         try {
             return resolve.get();
         } catch (ConfigProblemsException e) {
+            List<Problem> problems = new ArrayList<>(e.problems());
             e.partial().ifPresent(partial -> {
                 try {
                     RunMemory memory = RunMemory.of(partial);
@@ -106,12 +107,13 @@ final class ValidateCommand implements Callable<Integer> {
                         out.println("(the run file has problems, listed below; the memory plan of what resolved:)");
                         PlanTable.print(memory, out);
                         out.flush();
+                        MemoryCheck.problem(memory, partial.config(), partial.components()).ifPresent(problems::add);
                     }
                 } catch (ConfigException | IllegalArgumentException ignored) {
                     // a value the plan needs has the wrong type or range: the problems below name it
                 }
             });
-            throw e;
+            throw problems.size() == e.problems().size() ? e : new ConfigProblemsException(problems);
         }
     }
 }

@@ -11,7 +11,7 @@ import org.prefopt.launcher.config.ResolvedComponent;
 
 /**
  * The settings that would lower a run's memory peak, each with the peak the plan gives with it: the policy's
- * memory-saving options (gradient checkpointing, chunked logits, LoRA, no reference copy when nothing scores
+ * memory-saving options (gradient checkpointing, chunked logits or smaller chunks, LoRA, no reference copy when nothing scores
  * against it) and smaller batches (training micro-batch, prompts per step, evaluation batch). Each is planned by
  * changing that one setting; when none fits alone, all of them together are planned too.
  *
@@ -23,16 +23,22 @@ public record MemoryAdvice(String setting, long peak) {
     /** Tokens per output-layer chunk suggested when logits are computed in one pass. */
     static final int CHUNK_TOKENS = 1024;
 
+    /** Smaller chunks than this are not suggested: each chunk is a matrix product over the whole vocabulary. */
+    static final int MIN_CHUNK_TOKENS = 128;
+
     public static List<MemoryAdvice> of(Config root, List<ResolvedComponent> components, long currentPeak) {
         Map<String, Object> candidates = candidates(root, components);
         List<MemoryAdvice> out = new ArrayList<>();
+        Map<String, Object> helping = new LinkedHashMap<>();
         for (Map.Entry<String, Object> c : candidates.entrySet()) {
-            peakWith(root, components, Map.of(c.getKey(), c.getValue())).filter(p -> p < currentPeak)
-                    .ifPresent(p -> out.add(new MemoryAdvice(c.getKey() + " = " + c.getValue(), p)));
+            peakWith(root, components, Map.of(c.getKey(), c.getValue())).filter(p -> p < currentPeak).ifPresent(p -> {
+                out.add(new MemoryAdvice(c.getKey() + " = " + c.getValue(), p));
+                helping.put(c.getKey(), c.getValue());
+            });
         }
-        if (out.size() > 1) {
-            List<String> names = candidates.entrySet().stream().map(e -> e.getKey() + " = " + e.getValue()).toList();
-            peakWith(root, components, candidates).ifPresent(p -> out.add(new MemoryAdvice("all of: "
+        if (helping.size() > 1) {
+            List<String> names = helping.entrySet().stream().map(e -> e.getKey() + " = " + e.getValue()).toList();
+            peakWith(root, components, helping).ifPresent(p -> out.add(new MemoryAdvice("all of: "
                     + String.join(", ", names), p)));
         }
         return out;
@@ -48,6 +54,8 @@ public record MemoryAdvice(String setting, long peak) {
                 }
                 if (o.hasPath("logits-chunk-tokens") && o.getInt("logits-chunk-tokens") == 0) {
                     c.put("policy.logits-chunk-tokens", CHUNK_TOKENS);
+                } else if (o.hasPath("logits-chunk-tokens") && o.getInt("logits-chunk-tokens") > 2 * MIN_CHUNK_TOKENS) {
+                    c.put("policy.logits-chunk-tokens", o.getInt("logits-chunk-tokens") / 2);
                 }
                 boolean lora = o.hasPath("lora.enabled") && o.getBoolean("lora.enabled");
                 if (o.hasPath("lora.enabled") && !lora) {

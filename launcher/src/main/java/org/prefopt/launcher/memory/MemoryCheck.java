@@ -32,11 +32,11 @@ public final class MemoryCheck {
         } else {
             m.append(" Settings that lower it:");
             for (MemoryAdvice a : advice) {
-                m.append("\n      ").append(a.setting()).append(": peak ").append(ByteSizes.format(a.peak()))
+                m.append("\n  ").append(a.setting()).append(": peak ").append(ByteSizes.format(a.peak()))
                         .append(a.peak() <= limit ? " (fits)" : " (not enough alone)");
             }
         }
-        m.append("\n    To run anyway: memory.limit = none, or prefopt run --ignore-memory-plan.");
+        m.append("\nTo run anyway: memory.limit = none, or prefopt run --ignore-memory-plan.");
         String key = root.hasPath("memory.limit") && !root.getString("memory.limit").equals(MemorySettings.AUTO)
                 ? "memory.limit" : "policy";
         return Optional.of(new Problem(Origins.describe(root.getValue(key).origin()), key, m.toString()));
