@@ -85,6 +85,19 @@ class MemoryPlanCommandsTest {
     }
 
     @Test
+    void aFileWithOtherProblemsStillShowsItsPlanAndTheMemoryProblemJoinsThem() throws IOException {
+        Path f = gpuRun("memory { limit = 20MiB }\nfilter = [ { type = no-such-filter } ]\n");
+        CliTest.Result r = CliTest.run("validate", f.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.out().contains("(the run file has problems, listed below; the memory plan of what resolved:)"),
+                r.out());
+        assertTrue(r.out().contains("EXCEEDS 20.00 MiB"), r.out());
+        assertTrue(r.err().startsWith("Invalid configuration (2 problems):"), r.err());
+        assertTrue(r.err().contains("filter.0.type: unknown filter 'no-such-filter'"), r.err());
+        assertTrue(r.err().contains("memory.limit: the memory plan's peak, 24.00 MiB"), r.err());
+    }
+
+    @Test
     void badLimitsAreConfigurationProblems() throws IOException {
         Path f = gpuRun("memory { limit = lots, prompt-tokens = 0 }\n");
         CliTest.Result r = CliTest.run("validate", f.toString());
