@@ -22,6 +22,7 @@ import org.prefopt.launcher.sweep.Variant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -43,20 +44,47 @@ final class ValidateCommand implements Callable<Integer> {
     @Mixin
     ConfigArgs args;
 
+    @Parameters(index = "1..*", arity = "0..*", paramLabel = "<more files>",
+            description = "More run or sweep files, each checked the same way (e.g. examples/real/*.conf).")
+    List<Path> more = new ArrayList<>();
+
     @Override
     public Integer call() {
-        Path file = args.requireFile();
         PrintWriter out = spec.commandLine().getOut();
-        if (RunConfigLoader.load(file, args.overrides()).hasPath(SweepFile.SECTION)) {
-            return sweep(file, out);
+        List<Path> files = new ArrayList<>();
+        files.add(args.requireFile());
+        files.addAll(more);
+        List<Problem> problems = new ArrayList<>();
+        for (Path file : files) {
+            if (files.size() > 1) {
+                out.println("== " + file);
+            }
+            try {
+                validate(file, out);
+            } catch (ConfigProblemsException e) {
+                if (files.size() == 1) {
+                    throw e;
+                }
+                problems.addAll(e.problems());
+            }
         }
-        ResolvedRun run = resolveShowingPlan(() -> parent.resolve(file, args.overrides()), out);
-        check(run, file.toString(), out);
+        if (!problems.isEmpty()) {
+            throw new ConfigProblemsException(problems.stream().distinct().toList());
+        }
         return ExitCodes.OK;
     }
 
+    private void validate(Path file, PrintWriter out) {
+        if (RunConfigLoader.load(file, args.overrides()).hasPath(SweepFile.SECTION)) {
+            sweep(file, out);
+            return;
+        }
+        ResolvedRun run = resolveShowingPlan(() -> parent.resolve(file, args.overrides()), out);
+        check(run, file.toString(), out);
+    }
+
     /** Every variant of a sweep file, each with its plan; all problems are reported together at the end. */
-    private int sweep(Path file, PrintWriter out) {
+    private void sweep(Path file, PrintWriter out) {
         SweepSpec sweep = SweepFile.load(file, args.overrides());
         List<Problem> problems = new ArrayList<>();
         for (Variant v : sweep.variants()) {
@@ -73,7 +101,6 @@ final class ValidateCommand implements Callable<Integer> {
         if (!problems.isEmpty()) {
             throw new ConfigProblemsException(problems.stream().distinct().toList());
         }
-        return ExitCodes.OK;
     }
 
     /** The wiring, the components, the memory plan and its rule. */

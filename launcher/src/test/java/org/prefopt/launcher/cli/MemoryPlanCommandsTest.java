@@ -98,6 +98,18 @@ class MemoryPlanCommandsTest {
     }
 
     @Test
+    void validateTakesSeveralFilesAndReportsTheProblemsOfAll() throws IOException {
+        Path good = gpuRun("");
+        Path small = Files.writeString(dir.resolve("small.conf"), "include \"run.conf\"\nmemory { limit = 20MiB }\n");
+        CliTest.Result r = CliTest.run("validate", good.toString(), small.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.out().contains("== " + good + "\n"), r.out());
+        assertTrue(r.out().contains("== " + small + "\n"), r.out());
+        assertEquals(2, r.out().split("memory plan \\(model shape").length - 1, r.out());
+        assertTrue(r.err().startsWith("Invalid configuration (1 problem):\n  " + small + ":2: memory.limit:"), r.err());
+    }
+
+    @Test
     void badLimitsAreConfigurationProblems() throws IOException {
         Path f = gpuRun("memory { limit = lots, prompt-tokens = 0 }\n");
         CliTest.Result r = CliTest.run("validate", f.toString());
