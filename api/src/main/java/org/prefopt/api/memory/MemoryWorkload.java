@@ -35,14 +35,4 @@ public record MemoryWorkload(String device, String dtype, String engine, int gen
     public boolean onCpu() {
         return device.equals("cpu");
     }
-
-    public MemoryWorkload withGeneration(int prompts, int rows) {
-        return new MemoryWorkload(device, dtype, engine, prompts, rows, promptTokens, newTokens, trainingRows,
-                trainingCompletionTokens);
-    }
-
-    public MemoryWorkload withTrainingRows(int rows) {
-        return new MemoryWorkload(device, dtype, engine, generationPrompts, generationRows, promptTokens, newTokens,
-                rows, trainingCompletionTokens);
-    }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.prefopt.launcher.assembly.Assembler;
 import org.prefopt.launcher.config.ConfigProblemsException;
 import org.prefopt.launcher.config.Problem;
@@ -122,7 +123,7 @@ final class ValidateCommand implements Callable<Integer> {
      * Resolves; when the file has problems, prints the memory plan of what did resolve before reporting them: a run
      * file written before its checkpoint and data were downloaded still shows what it will need.
      */
-    private static ResolvedRun resolveShowingPlan(java.util.function.Supplier<ResolvedRun> resolve, PrintWriter out) {
+    private static ResolvedRun resolveShowingPlan(Supplier<ResolvedRun> resolve, PrintWriter out) {
         try {
             return resolve.get();
         } catch (ConfigProblemsException e) {

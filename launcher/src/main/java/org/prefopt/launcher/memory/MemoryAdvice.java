@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.prefopt.api.plugin.Slot;
 import org.prefopt.launcher.config.ResolvedComponent;
 
@@ -86,7 +87,7 @@ public record MemoryAdvice(String setting, long peak) {
                 || c.type().equals("grpo") && c.options().hasPath("beta") && c.options().getDouble("beta") == 0);
     }
 
-    private static java.util.Optional<Long> peakWith(Config root, List<ResolvedComponent> components,
+    private static Optional<Long> peakWith(Config root, List<ResolvedComponent> components,
                                                      Map<String, Object> settings) {
         Config r = root;
         List<ResolvedComponent> comps = new ArrayList<>(components);
@@ -102,6 +103,6 @@ public record MemoryAdvice(String setting, long peak) {
             }
         }
         RunMemory m = RunMemory.of(r, comps);
-        return m.plan() == null ? java.util.Optional.empty() : java.util.Optional.of(m.plan().peak());
+        return m.plan() == null ? Optional.empty() : Optional.of(m.plan().peak());
     }
 }

@@ -3,13 +3,13 @@ package org.prefopt.launcher.memory;
 import com.typesafe.config.Config;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.prefopt.api.memory.MemoryItem;
 import org.prefopt.api.memory.MemoryPhase;
 import org.prefopt.api.memory.MemoryPlan;
 import org.prefopt.api.memory.MemoryPlanner;
-import org.prefopt.api.plugin.Slot;
 import org.prefopt.launcher.config.ResolvedComponent;
 import org.prefopt.launcher.config.ResolvedRun;
 
@@ -101,6 +101,6 @@ public record RunMemory(MemoryPlan plan, RunWorkload workload, OptionalLong limi
     }
 
     static String phaseName(MemoryPhase phase) {
-        return phase.name().toLowerCase(java.util.Locale.ROOT);
+        return phase.name().toLowerCase(Locale.ROOT);
     }
 }
