@@ -15,6 +15,7 @@ import org.prefopt.api.plugin.ComponentFactory;
 import org.prefopt.api.plugin.Plugin;
 import org.prefopt.api.plugin.Slot;
 import org.prefopt.backends.djl.DjlPytorchBackendFactory;
+import org.prefopt.backends.djl.memory.PolicyMemory;
 import org.prefopt.backends.djl.policy.Policies;
 import org.prefopt.backends.djl.policy.PolicyOptions;
 import org.prefopt.backends.djl.policy.Presets;
@@ -27,17 +28,21 @@ public final class BackendsPlugin implements Plugin {
     public static final ComponentFactory<Backend> DJL_PYTORCH = new DjlPytorchBackendFactory();
 
     /** {@code policy { type = hf, path = <checkpoint dir>, lora { ... }, learning-rate = ... }}. */
-    public static final ComponentFactory<PolicyModel> HF = ComponentFactory.withModule(Slot.POLICY, "hf",
-            "a Hugging Face Llama/Qwen2 checkpoint directory (safetensors), full fine-tuning or LoRA",
-            options -> policyModule(backend -> Policies.hf(backend, options)),
-            PolicyOptions::validateHf);
+    public static final ComponentFactory<PolicyModel> HF = ComponentFactory.withMemoryPlanner(
+            ComponentFactory.withModule(Slot.POLICY, "hf",
+                    "a Hugging Face Llama/Qwen2 checkpoint directory (safetensors), full fine-tuning or LoRA",
+                    options -> policyModule(backend -> Policies.hf(backend, options)),
+                    PolicyOptions::validateHf),
+            PolicyMemory.HF);
 
     /** {@code policy { type = tiny, preset = tiny|bench-small, seed = 0, ... }}: a randomly initialised model. */
-    public static final ComponentFactory<PolicyModel> TINY = ComponentFactory.withModule(Slot.POLICY, "tiny",
-            "a small randomly initialised Llama-style model with a character-level tokenizer (presets "
-                    + Presets.NAMES + ")",
-            options -> policyModule(backend -> Policies.tiny(backend, options)),
-            PolicyOptions::validateTiny);
+    public static final ComponentFactory<PolicyModel> TINY = ComponentFactory.withMemoryPlanner(
+            ComponentFactory.withModule(Slot.POLICY, "tiny",
+                    "a small randomly initialised Llama-style model with a character-level tokenizer (presets "
+                            + Presets.NAMES + ")",
+                    options -> policyModule(backend -> Policies.tiny(backend, options)),
+                    PolicyOptions::validateTiny),
+            PolicyMemory.TINY);
 
     /** {@code engine { type = policy }}: the policy generates its own rollouts (what a run does without the section). */
     public static final ComponentFactory<RolloutEngine> POLICY_ENGINE = ComponentFactory.of(Slot.ENGINE, "policy",

@@ -2,9 +2,11 @@ package org.prefopt.api.plugin;
 
 import com.google.inject.Module;
 import com.typesafe.config.Config;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.prefopt.api.config.OptionProblems;
+import org.prefopt.api.memory.MemoryPlanner;
 
 /**
  * Creates one kind of component for one slot. The launcher looks factories up by {@link #slot()} and
@@ -73,6 +75,19 @@ public interface ComponentFactory<T> {
     /** Preference among available components of the slot when the user asks for {@code type = auto}. */
     default int rank() {
         return 0;
+    }
+
+    /**
+     * How this component estimates its memory for {@code prefopt validate}'s memory plan; empty when it does not
+     * (the plan then says so). Policies offer one.
+     */
+    default Optional<MemoryPlanner> memoryPlanner() {
+        return Optional.empty();
+    }
+
+    /** {@code factory} with {@code planner} as its {@link #memoryPlanner()}; everything else is {@code factory}'s. */
+    static <T> ComponentFactory<T> withMemoryPlanner(ComponentFactory<T> factory, MemoryPlanner planner) {
+        return new PlannedFactory<>(factory, planner);
     }
 
     /**

@@ -11,13 +11,19 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.prefopt.api.io.AtomicFiles;
 import org.prefopt.launcher.assembly.Assembler;
 import org.prefopt.launcher.assembly.RunAssembly;
+import org.prefopt.launcher.config.ConfigProblemsException;
+import org.prefopt.launcher.config.Problem;
 import org.prefopt.launcher.config.ResolvedRun;
+import org.prefopt.launcher.memory.MemoryCheck;
+import org.prefopt.launcher.memory.PlanTable;
+import org.prefopt.launcher.memory.RunMemory;
 import org.prefopt.launcher.run.RunHandler;
 import org.prefopt.launcher.rundir.CheckpointStore;
 import org.prefopt.launcher.rundir.ResumeCheck;
@@ -70,6 +76,10 @@ final class RunCommand implements Callable<Integer> {
                     + " stages up to that step (e.g. a shared SFT stage, then a different GRPO stage).")
     Path forkFrom;
 
+    @Option(names = "--ignore-memory-plan",
+            description = "Run even when the memory plan's peak exceeds the device memory (memory.limit).")
+    boolean ignoreMemoryPlan;
+
     @Override
     public Integer call() throws Exception {
         if (resume != null && runDir != null) {
@@ -93,13 +103,14 @@ final class RunCommand implements Callable<Integer> {
             throw new UsageException("missing the run file, e.g. prefopt run experiments/tiny-grpo.conf");
         }
         ResolvedRun run = parent.resolve(file, args.overrides());
+        PrintWriter out = spec.commandLine().getOut();
+        checkMemory(run, out);
         List<ServiceLoader.Provider<RunHandler>> handlers = ServiceLoader.load(RunHandler.class,
                 RunCommand.class.getClassLoader()).stream().toList();
         if (handlers.size() > 1) {
             LOG.warn("several run handlers installed ({}); using {}", handlers.stream().map(p -> p.type().getName())
                     .toList(), handlers.get(0).type().getName());
         }
-        PrintWriter out = spec.commandLine().getOut();
         Path dir = resume != null ? resume : runDir != null ? runDir : defaultRunDir(run);
         try (RunAssembly assembly = Assembler.assemble(run, Stage.PRODUCTION)) {
             if (handlers.isEmpty()) {
@@ -139,6 +150,20 @@ final class RunCommand implements Callable<Integer> {
                     }
                 }
             }
+        }
+    }
+
+    /** Prints the memory plan and refuses a run that would not fit, unless told to go on. */
+    private void checkMemory(ResolvedRun run, PrintWriter out) {
+        RunMemory memory = RunMemory.of(run);
+        PlanTable.print(memory, out);
+        out.flush();
+        Optional<Problem> problem = MemoryCheck.problem(memory, run.config(), run.components());
+        if (problem.isPresent()) {
+            if (!ignoreMemoryPlan) {
+                throw new ConfigProblemsException(List.of(problem.get()));
+            }
+            LOG.warn("{} Going on (--ignore-memory-plan).", problem.get());
         }
     }
 

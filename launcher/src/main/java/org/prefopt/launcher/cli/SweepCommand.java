@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.prefopt.launcher.config.ConfigProblemsException;
 import org.prefopt.launcher.config.Problem;
 import org.prefopt.launcher.config.RunConfigResolver;
+import org.prefopt.launcher.memory.RunMemory;
 import org.prefopt.launcher.rundir.RunLock;
 import org.prefopt.launcher.sweep.ChildProcessExecutor;
 import org.prefopt.launcher.sweep.Comparison;
@@ -84,7 +85,8 @@ final class SweepCommand implements Callable<Integer> {
             for (Variant v : sweep.variants()) {
                 out.println("  " + v.name() + ": " + runner.readState(v).status() + ", " + steps(v.config())
                         + (v.forkFrom() == null ? "" : ", forks from " + SweepRunner.forkSource(sweep, v).name())
-                        + (v.grid().isEmpty() ? "" : ", grid " + v.grid()));
+                        + (v.grid().isEmpty() ? "" : ", grid " + v.grid()) + "; "
+                        + RunMemory.of(parent.runResolver().resolve(v.config(), v.name())).summary());
             }
             return ExitCodes.OK;
         }

@@ -32,10 +32,15 @@ public final class Problems {
 
     /** Throws a {@link ConfigProblemsException} holding every problem, in file and line order. */
     public void throwIfAny() {
+        throwIfAny(null);
+    }
+
+    /** {@link #throwIfAny()}, carrying the run as far as it resolved ({@link ConfigProblemsException#partial()}). */
+    public void throwIfAny(ResolvedRun partial) {
         if (!list.isEmpty()) {
             List<Problem> sorted = new ArrayList<>(list);
             sorted.sort(Comparator.comparing(Problems::fileOf).thenComparingInt(Problems::lineOf));
-            throw new ConfigProblemsException(sorted);
+            throw new ConfigProblemsException(sorted, partial);
         }
     }
 

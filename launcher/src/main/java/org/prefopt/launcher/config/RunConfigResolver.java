@@ -40,7 +40,7 @@ public final class RunConfigResolver {
     public static final String AUTO = "auto";
 
     /** Run-level sections that are plain key/value sections. */
-    private static final List<String> PLAIN_SECTIONS = List.of("run", "prompt", "generation", "checkpoint");
+    private static final List<String> PLAIN_SECTIONS = List.of("run", "prompt", "generation", "checkpoint", "memory");
     private static final Set<String> EVAL_SET_COMPONENTS = Set.of("dataset", "filter");
     private static final Set<String> STAGE_COMPONENTS = Set.of("algorithm", "dataset", "filter", "sampler");
 
@@ -130,7 +130,7 @@ public final class RunConfigResolver {
                 problems.add(e.origin() == null ? raw.origin() : e.origin(), "", RunConfigLoader.stripOrigin(e));
             }
         }
-        problems.throwIfAny();
+        problems.throwIfAny(new ResolvedRun(config, components));
 
         if (config.getString("run.name").isEmpty() && defaultName != null && !defaultName.isEmpty()) {
             config = config.withValue("run.name", ConfigValueFactory.fromAnyRef(defaultName, "run file name"));

@@ -9,6 +9,7 @@ import org.prefopt.api.data.PromptTemplate;
 import org.prefopt.api.model.SamplingParams;
 import org.prefopt.launcher.evaluation.EvalSet;
 import org.prefopt.launcher.evaluation.EvalSettings;
+import org.prefopt.launcher.memory.MemorySettings;
 import org.prefopt.launcher.training.NonFinitePolicy;
 import org.prefopt.launcher.training.RunSettings;
 
@@ -75,6 +76,7 @@ public final class RunSections {
             }
         }
         validateCorrectReward(root, p);
+        MemorySettings.validate(root, p);
         List<? extends Config> sets = root.getConfigList("eval.sets");
         for (int i = 0; i < sets.size(); i++) {
             p.requireRange(root, "eval.sets." + i + ".samples", -1, MANY);

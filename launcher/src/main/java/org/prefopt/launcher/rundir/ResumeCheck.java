@@ -30,7 +30,8 @@ public final class ResumeCheck {
 
     /** Keys that may change when a run is resumed: they do not change what the steps already done trained. */
     public static final Set<String> SAFE_KEYS = Set.of("run.steps", "run.name", "run.output-dir", "run.log-every",
-            "run.reward-threads", "eval.every", "eval.at-start", "checkpoint.every", "checkpoint.keep-last");
+            "run.reward-threads", "eval.every", "eval.at-start", "checkpoint.every", "checkpoint.keep-last",
+            "memory.limit", "memory.prompt-tokens");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -69,7 +69,7 @@ class ConfigValidationTest {
                 "run.conf:2: policy.lora.rnak: unknown option 'rnak' for policy 'tiny-test'. Did you mean 'rank'?"
                         + " Supported options: enabled, rank.",
                 "run.conf:3: genration: unknown section 'genration'. Did you mean 'generation'? Known sections:"
-                        + " algorithm, backend, checkpoint, dataset, engine, eval, filter, generation, policy, prompt,"
+                        + " algorithm, backend, checkpoint, dataset, engine, eval, filter, generation, memory, policy, prompt,"
                         + " reward, run, sampler, stages."), p);
     }
 

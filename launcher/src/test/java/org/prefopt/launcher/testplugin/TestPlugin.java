@@ -8,6 +8,7 @@ import com.typesafe.config.Config;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -20,6 +21,10 @@ import org.prefopt.api.data.Dataset;
 import org.prefopt.api.data.DatasetFilter;
 import org.prefopt.api.data.Example;
 import org.prefopt.api.data.PromptSampler;
+import org.prefopt.api.memory.MemoryItem;
+import org.prefopt.api.memory.MemoryPhase;
+import org.prefopt.api.memory.MemoryPlan;
+import org.prefopt.api.memory.MemoryPlanner;
 import org.prefopt.api.model.Backend;
 import org.prefopt.api.model.BackendInfo;
 import org.prefopt.api.model.PolicyModel;
@@ -250,6 +255,27 @@ public final class TestPlugin implements Plugin {
         @Override
         public String description() {
             return "a policy that only reports its backend";
+        }
+
+        /**
+         * A plan in round numbers, so tests can check the table, the limit and the advice: weights 1 MiB per layer,
+         * full fine-tuning 3 MiB more per layer (gradients and moments), KV cache 64 KiB per generated row and
+         * layer, activations 128 KiB per training row and layer.
+         */
+        @Override
+        public Optional<MemoryPlanner> memoryPlanner() {
+            return Optional.of((options, w) -> {
+                long layers = options.getInt("layers");
+                boolean lora = options.getBoolean("lora.enabled");
+                return new MemoryPlan("test shape, " + layers + " layers", List.of(
+                        new MemoryItem("weights", layers << 20, MemoryPhase.RESIDENT, "1 MiB per layer"),
+                        new MemoryItem("gradients and moments", lora ? 0 : 3 * layers << 20, MemoryPhase.RESIDENT,
+                                lora ? "LoRA" : "full fine-tuning"),
+                        new MemoryItem("KV cache", w.generationRows() * layers * (64L << 10), MemoryPhase.GENERATION,
+                                w.generationRows() + " rows"),
+                        new MemoryItem("activations", w.trainingRows() * layers * (128L << 10), MemoryPhase.TRAINING,
+                                w.trainingRows() + " rows")));
+            });
         }
 
         @Override
