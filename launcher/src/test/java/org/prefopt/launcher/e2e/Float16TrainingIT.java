@@ -43,7 +43,10 @@ class Float16TrainingIT {
         List<JsonNode> steps = Distribution.metrics(run, "loss_scale");
         assertEquals(6, steps.size(), "every step logs loss_scale: " + steps);
         for (JsonNode s : steps) {
-            assertTrue(s.get("loss_scale").asDouble() > 0 && s.has("skipped_steps") && s.has("loss"), s.toString());
+            assertTrue(s.get("loss_scale").asDouble() > 0 && s.has("skipped_steps"), s.toString());
+        }
+        for (JsonNode s : steps.subList(0, 3)) { // SFT updates every step (a GRPO step whose groups all agree does not)
+            assertTrue(Double.isFinite(s.get("loss").asDouble()), s.toString());
         }
         JsonNode last = steps.get(5);
         String state = Files.readString(run.resolve("checkpoints/step-6/policy/state.json"));
