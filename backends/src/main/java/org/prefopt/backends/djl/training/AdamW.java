@@ -35,10 +35,6 @@ public final class AdamW {
     private long skipped;
     private double override;
 
-    public AdamW(OptimizerSettings settings, Map<String, NDArray> params, NDManager manager) {
-        this(settings, params, manager, GradScaler.disabled());
-    }
-
     public AdamW(OptimizerSettings settings, Map<String, NDArray> params, NDManager manager, GradScaler scaler) {
         this.settings = settings;
         this.params = params;

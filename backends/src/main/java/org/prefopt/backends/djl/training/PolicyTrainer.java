@@ -22,22 +22,15 @@ public final class PolicyTrainer {
     public static final String LOSS_SCALE = "loss_scale";
     public static final String SKIPPED_STEPS = "skipped_steps";
 
-    private final DjlCompute compute;
     private final PolicyWeights weights;
     private final SequenceScorer scorer;
     private final AdamW optimizer;
     private final long seed;
     private long accumulateCalls;
 
-    public PolicyTrainer(DjlCompute compute, PolicyWeights weights, SequenceScorer scorer, OptimizerSettings settings,
-                         long seed, NDManager manager) {
-        this(compute, weights, scorer, settings, LossScaleSettings.DEFAULTS, seed, manager);
-    }
-
     /** @param lossScale dynamic loss scaling, used when {@code compute} is float16 (float32 needs none) */
     public PolicyTrainer(DjlCompute compute, PolicyWeights weights, SequenceScorer scorer, OptimizerSettings settings,
                          LossScaleSettings lossScale, long seed, NDManager manager) {
-        this.compute = compute;
         this.weights = weights;
         this.scorer = scorer;
         this.seed = seed;
@@ -65,7 +58,7 @@ public final class PolicyTrainer {
         return optimizer;
     }
 
-    /** Optimizer steps taken so far (skipped ones included). */
+    /** Optimizer updates applied so far (a skipped one does not count, so it does not advance the schedule). */
     public long stepCount() {
         return optimizer.stepCount();
     }
