@@ -144,6 +144,7 @@ public final class GrpoAlgorithm implements Algorithm {
         double gradNormSum = 0;
         double learningRate = Double.NaN;
         int updates = 0;
+        int normed = 0;
         boolean nonFinite = false;
         for (int iteration = 0; iteration < options.numIterations() && !nonFinite; iteration++) {
             List<float[]> seen = new ArrayList<>(items.size());
@@ -180,7 +181,10 @@ public final class GrpoAlgorithm implements Algorithm {
                 break;
             }
             lossSum += update.loss();
-            gradNormSum += update.gradNorm();
+            if (!update.overflow()) { // a loss-scaling overflow measured no norm (see PolicyUpdate.Outcome)
+                gradNormSum += update.gradNorm();
+                normed++;
+            }
             updates++;
             if (old == null) {
                 old = seen;
@@ -193,7 +197,9 @@ public final class GrpoAlgorithm implements Algorithm {
         metrics.put(PolicyUpdate.LEARNING_RATE, learningRate);
         if (updates > 0) {
             metrics.put(PolicyUpdate.LOSS, lossSum / updates);
-            metrics.put(PolicyUpdate.GRAD_NORM, gradNormSum / updates);
+        }
+        if (normed > 0) {
+            metrics.put(PolicyUpdate.GRAD_NORM, gradNormSum / normed);
         }
         return new StepResult(metrics, numTokens, nonFinite ? StepResult.Update.SKIPPED_NON_FINITE
                 : StepResult.Update.APPLIED);

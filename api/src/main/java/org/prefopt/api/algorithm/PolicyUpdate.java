@@ -48,13 +48,22 @@ public final class PolicyUpdate {
      * @param gradNorm     the global gradient norm before clipping
      * @param learningRate the learning rate the optimizer used (or would have used)
      * @param nonFinite    true when the update was discarded
+     * @param overflow     true when dynamic loss scaling skipped the update (float16 gradients overflowed; the
+     *                     policy backed its scale off): routine, not a failure, and the gradient norm measures
+     *                     nothing then
      */
-    public record Outcome(double loss, double gradNorm, double learningRate, boolean nonFinite) {
+    public record Outcome(double loss, double gradNorm, double learningRate, boolean nonFinite, boolean overflow) {
 
-        /** Puts loss, grad_norm and learning_rate into {@code metrics}. */
+        public Outcome(double loss, double gradNorm, double learningRate, boolean nonFinite) {
+            this(loss, gradNorm, learningRate, nonFinite, false);
+        }
+
+        /** Puts loss, grad_norm (unless the update overflowed) and learning_rate into {@code metrics}. */
         public void putMetrics(Map<String, Double> metrics) {
             metrics.put(LOSS, loss);
-            metrics.put(GRAD_NORM, gradNorm);
+            if (!overflow) {
+                metrics.put(GRAD_NORM, gradNorm);
+            }
             metrics.put(LEARNING_RATE, learningRate);
         }
     }
@@ -78,11 +87,14 @@ public final class PolicyUpdate {
             batch.evaluated(range[0], range[1], tokenLoss);
         }
         OptimizerStepResult step = policy.optimizerStep();
-        nonFinite |= !step.applied();
+        boolean overflow = !nonFinite && step.overflow();
+        nonFinite |= !step.applied() && !overflow;
         if (nonFinite) {
             LOG.warn("{}: non-finite loss or gradients (loss {}, grad norm {}); update skipped", what, loss,
                     step.gradNorm());
+        } else if (overflow) {
+            LOG.info("{}: float16 gradients overflowed at this loss scale; update skipped, scale backed off", what);
         }
-        return new Outcome(loss, step.gradNorm(), step.learningRate(), nonFinite);
+        return new Outcome(loss, step.gradNorm(), step.learningRate(), nonFinite, overflow);
     }
 }

@@ -46,6 +46,15 @@ public interface PolicyModel extends AutoCloseable {
     OptimizerStepResult optimizerStep();
 
     /**
+     * The optimizer's own per-step metrics after the last {@link #optimizerStep()}, which the training loop adds to
+     * each step's line: under float16 loss scaling {@code loss_scale} (the scale the next step uses) and
+     * {@code skipped_steps} (updates skipped so far). Empty by default.
+     */
+    default java.util.Map<String, Double> optimizerMetrics() {
+        return java.util.Map.of();
+    }
+
+    /**
      * Makes the current model the reference of {@link ScoringMode#REFERENCE} scoring from now on, as when a training
      * phase starts from the result of the previous one: DPO, or GRPO with a KL term, after an SFT warm start compares
      * with the SFT model, not with the initialisation. Under full fine-tuning the current weights are copied (when

@@ -50,6 +50,11 @@ public final class DjlBackend implements Backend, DjlCompute, MatmulBenchmark {
         }
         this.device = resolveDevice(engine, deviceSpec);
         this.dtype = parseDtype(dtypeName);
+        if (dtype == DataType.FLOAT16 && Device.Type.CPU.equals(device.getDeviceType())) {
+            System.getLogger(DjlBackend.class.getName()).log(System.Logger.Level.WARNING, "backend.dtype = float16"
+                    + " on the CPU: libtorch emulates float16 there, slower than float32 (meant for tests); use"
+                    + " float32 on the CPU, float16 on CUDA");
+        }
         this.threads = JniUtils.getNumThreads();
         this.manager = NDManager.newBaseManager(device, ENGINE);
     }

@@ -15,7 +15,10 @@ public interface DjlCompute {
 
     Device device();
 
-    /** The dtype of weights and activations (float32, or float16 for generation and scoring). */
+    /**
+     * The dtype of the base weights and activations: float32, or float16 (mixed precision: trained arrays, norms,
+     * softmax and loss stay float32, see docs/models.md).
+     */
     DataType dtype();
 
     /** The root manager; a policy allocates under a sub-manager of it. */

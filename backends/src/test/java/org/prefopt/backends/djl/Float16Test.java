@@ -24,7 +24,10 @@ import org.prefopt.backends.safetensors.SafetensorsWriter;
 import org.prefopt.backends.safetensors.TensorDType;
 import org.prefopt.backends.safetensors.TensorData;
 
-/** Reduced precision: bfloat16 checkpoints load (widened), float16 serves inference, training refuses it. */
+/**
+ * Reduced precision: bfloat16 checkpoints load (widened), float16 serves inference (float16 training:
+ * {@link Float16TrainingTest}).
+ */
 class Float16Test {
 
     @Test
@@ -70,7 +73,7 @@ class Float16Test {
     }
 
     @Test
-    void float16ServesInferenceButNotTraining() {
+    void float16ServesInference() {
         DjlBackend f16 = new DjlBackend("cpu", "float16", 2);
         int[][] input = {{1, 5, 9, 3, 7}, {4, 8, 15}};
         try (DjlPolicyModel f32 = Fixtures.policy("llama", 1e-2, null);
@@ -81,9 +84,6 @@ class Float16Test {
             var groups = h.generate(List.of(new GenerationRequest("x", new int[] {1, 5}, 2)),
                     new SamplingParams(4, 1.0, 0.9, 0, false, List.of(), 1));
             assertTrue(groups.get(0).completions().get(0).length() > 0);
-            var e = assertThrows(IllegalStateException.class,
-                    () -> h.accumulateGradients(PolicyTrainingTest.ONE, PolicyTrainingTest.SFT, false));
-            assertTrue(e.getMessage().contains("float32"), e.getMessage());
         } finally {
             f16.close();
         }

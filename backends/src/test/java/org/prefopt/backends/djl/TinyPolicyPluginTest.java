@@ -75,6 +75,19 @@ class TinyPolicyPluginTest {
         assertTrue(hf.toString().contains("not a directory"), hf.toString());
     }
 
+    @Test
+    void lossScaleOptionsAreValidated() {
+        Config bad = ConfigFactory.parseString("loss-scale { initial = 0, growth-factor = 1.0, backoff-factor = 1.5,"
+                + " growth-interval = 0 }").withFallback(defaults(Slot.POLICY, "tiny"));
+        List<String> problems = new ArrayList<>();
+        BackendsPlugin.TINY.validate(bad, problems(problems));
+        String all = String.join("\n", problems);
+        assertTrue(all.contains("loss-scale.initial: must be > 0 and finite in float32"), all);
+        assertTrue(all.contains("loss-scale.growth-factor: must be > 1"), all);
+        assertTrue(all.contains("loss-scale.backoff-factor: must be in (0, 1)"), all);
+        assertTrue(all.contains("loss-scale.growth-interval"), all);
+    }
+
     static OptionProblems problems(List<String> sink) {
         return (options, key, message) -> sink.add(key + ": " + message);
     }

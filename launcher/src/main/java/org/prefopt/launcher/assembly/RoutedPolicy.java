@@ -72,6 +72,11 @@ public final class RoutedPolicy implements PolicyModel {
     }
 
     @Override
+    public java.util.Map<String, Double> optimizerMetrics() {
+        return policy.optimizerMetrics();
+    }
+
+    @Override
     public void resetReference() {
         policy.resetReference();
     }

@@ -180,6 +180,7 @@ public final class TrainingJob {
 
                     Map<String, Double> line = new TreeMap<>(ctx.metrics());
                     line.putAll(result.metrics());
+                    line.putAll(setup.policy().optimizerMetrics());
                     line.put("num_tokens", (double) numTokens);
                     line.putAll(ctx.timings(elapsed));
                     String problem = nonFinite(result);

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.prefopt.api.io.AtomicFiles;
+import org.prefopt.backends.djl.model.Casts;
 import org.prefopt.backends.djl.model.ModelConfig;
 import org.prefopt.backends.djl.model.NdTensors;
 import org.prefopt.backends.djl.model.ProjectionAdapters;
@@ -120,14 +121,15 @@ public final class LoraAdapters implements ProjectionAdapters {
     @Override
     public NDArray delta(String module, NDArray x, boolean training) {
         NDArray[] ab = adapters.get(module);
-        NDArray in = x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+        // float16 training back-propagates through both casts (Casts: DJL's own cast would cut the graph)
+        NDArray in = Casts.to(x, DataType.FLOAT32);
         if (training && settings.dropout() > 0) {
             JniUtils.setSeed(dropoutSeed * 0x9E3779B97F4A7C15L + module.hashCode());
             in = in.getNDArrayInternal().dropout(in, (float) settings.dropout(), true).singletonOrThrow();
         }
         NDArray low = Linear.linear(in, ab[0], null).singletonOrThrow();
         NDArray d = NdTensors.scaled(Linear.linear(low, ab[1], null).singletonOrThrow(), settings.scale());
-        return d.getDataType() == x.getDataType() ? d : d.toType(x.getDataType(), false);
+        return Casts.to(d, x.getDataType());
     }
 
     /** Trainable arrays under their PEFT key names. */

@@ -190,8 +190,8 @@ public final class Decoder {
         // Query heads are grouped per shared KV head; broadcasting over the group axis avoids copying K and V.
         NDArray qg = q.reshape(b, kvh, g, t, d);
         NDArray kg = k.expandDims(2).transpose(0, 1, 2, 4, 3);
-        NDArray scores = NdTensors.scaled(qg.matMul(kg).toType(DataType.FLOAT32, false), 1.0 / Math.sqrt(d)).addi(mask);
-        NDArray probs = scores.softmax(-1).toType(dtype, false);
+        NDArray scores = NdTensors.scaled(Casts.to(qg.matMul(kg), DataType.FLOAT32), 1.0 / Math.sqrt(d)).addi(mask);
+        NDArray probs = Casts.to(scores.softmax(-1), dtype);
         NDArray out = probs.matMul(v.expandDims(2));
         return out.reshape(b, (long) kvh * g, t, d).transpose(0, 2, 1, 3).reshape(b, t, (long) kvh * g * d);
     }
@@ -236,9 +236,10 @@ public final class Decoder {
     }
 
     private NDArray rmsNorm(NDArray x, NDArray weight) {
-        NDArray x32 = x.toType(DataType.FLOAT32, false);
+        // casts through Casts: a training graph runs through them (float16 training)
+        NDArray x32 = Casts.to(x, DataType.FLOAT32);
         NDArray var = x32.square().mean(new int[] {-1}, true);
-        NDArray normed = x32.div(var.add((float) cfg.rmsNormEps()).sqrt()).toType(dtype, false);
+        NDArray normed = Casts.to(x32.div(var.add((float) cfg.rmsNormEps()).sqrt()), dtype);
         return normed.mul(weight);
     }
 

@@ -74,8 +74,8 @@ public final class DjlPolicyModel implements PolicyModel, GenerationOps {
         this.generator = new Generator(decoder, manager);
         this.scorer = new SequenceScorer(decoder, manager, settings.logitsChunkTokens(),
                 settings.gradientCheckpointing());
-        this.trainer = new PolicyTrainer(compute, this.weights, scorer, settings.optimizer(), settings.seed(),
-                manager);
+        this.trainer = new PolicyTrainer(compute, this.weights, scorer, settings.optimizer(), settings.lossScale(),
+                settings.seed(), manager);
         this.state = new TrainingState(config, settings.seed(), this.weights, trainer);
         this.export = new PolicyExport(name, compute, config, this.weights, tokenizerDir, checkpointDir);
         this.inputs = new ModelInputs(config);
@@ -142,6 +142,11 @@ public final class DjlPolicyModel implements PolicyModel, GenerationOps {
     public OptimizerStepResult optimizerStep() {
         weightsVersion++;
         return trainer.step();
+    }
+
+    @Override
+    public Map<String, Double> optimizerMetrics() {
+        return trainer.metrics();
     }
 
     @Override

@@ -110,6 +110,6 @@ public final class Policies {
         LoraSettings saved = LoraAdapters.readPeftSettings(s.loraAdapter());
         LoraSettings merged = new LoraSettings(saved.rank(), saved.alpha(), s.lora().dropout(), saved.targetModules());
         return new PolicySettings(s.optimizer(), merged, s.loraAdapter(), s.seed(), s.logitsChunkTokens(),
-                s.gradientCheckpointing(), s.referenceCopy());
+                s.gradientCheckpointing(), s.referenceCopy(), s.lossScale());
     }
 }

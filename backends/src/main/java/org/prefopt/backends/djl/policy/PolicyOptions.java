@@ -28,6 +28,13 @@ public final class PolicyOptions {
         validate(options, problems);
     }
 
+    private static void requireDouble(Config o, OptionProblems p, String key,
+                                      java.util.function.DoublePredicate ok, String what) {
+        if (o.hasPath(key) && !ok.test(o.getDouble(key))) {
+            p.add(o, key, what + " (got " + o.getDouble(key) + ")");
+        }
+    }
+
     /** The options common to the policies. */
     private static void validate(Config o, OptionProblems p) {
         p.requireRange(o, "learning-rate", 0.0, 10.0);
@@ -38,6 +45,13 @@ public final class PolicyOptions {
         p.requireRange(o, "total-steps", 0, Integer.MAX_VALUE);
         p.requireRange(o, "logits-chunk-tokens", 0, Integer.MAX_VALUE);
         p.requireOneOf(o, "lr-schedule", List.of("constant", "linear", "cosine"));
+        // loss scaling (float16 training): torch.amp.GradScaler's ranges; the scale lives in float32
+        requireDouble(o, p, "loss-scale.initial", x -> x > 0 && Float.isFinite((float) x),
+                "must be > 0 and finite in float32, e.g. 65536 (2^16, PyTorch's default)");
+        requireDouble(o, p, "loss-scale.growth-factor", x -> x > 1 && Double.isFinite(x),
+                "must be > 1, e.g. 2.0");
+        requireDouble(o, p, "loss-scale.backoff-factor", x -> x > 0 && x < 1, "must be in (0, 1), e.g. 0.5");
+        p.requireRange(o, "loss-scale.growth-interval", 1, Integer.MAX_VALUE);
         if (o.hasPath("lr-schedule") && !o.getString("lr-schedule").equals("constant") && o.hasPath("total-steps")
                 && o.getInt("total-steps") <= 0) {
             p.add(o, "total-steps", "must be > 0 for lr-schedule = " + o.getString("lr-schedule"));

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.util.List;
 import org.prefopt.backends.djl.lora.LoraSettings;
+import org.prefopt.backends.djl.training.LossScaleSettings;
 import org.prefopt.backends.djl.training.LrSchedule;
 import org.prefopt.backends.djl.training.OptimizerSettings;
 
@@ -18,9 +19,17 @@ import org.prefopt.backends.djl.training.OptimizerSettings;
  *                         and recompute the layers in the backward pass
  * @param referenceCopy    full fine-tuning only: keep a frozen copy of the initial weights for
  *                         {@code ScoringMode.REFERENCE} (taken lazily, before the first update)
+ * @param lossScale        dynamic loss scaling, applied when the backend trains in float16
  */
 public record PolicySettings(OptimizerSettings optimizer, LoraSettings lora, Path loraAdapter, long seed,
-                             int logitsChunkTokens, boolean gradientCheckpointing, boolean referenceCopy) {
+                             int logitsChunkTokens, boolean gradientCheckpointing, boolean referenceCopy,
+                             LossScaleSettings lossScale) {
+
+    public PolicySettings(OptimizerSettings optimizer, LoraSettings lora, Path loraAdapter, long seed,
+                          int logitsChunkTokens, boolean gradientCheckpointing, boolean referenceCopy) {
+        this(optimizer, lora, loraAdapter, seed, logitsChunkTokens, gradientCheckpointing, referenceCopy,
+                LossScaleSettings.DEFAULTS);
+    }
 
     public static PolicySettings from(Config c) {
         List<Double> betas = c.getDoubleList("betas");
@@ -37,7 +46,10 @@ public record PolicySettings(OptimizerSettings optimizer, LoraSettings lora, Pat
                 l.getStringList("target-modules"));
         LoraSettings lora = l.getBoolean("enabled") ? configured : null;
         Path adapter = lora == null || a.isBlank() ? null : Path.of(a);
+        Config ls = c.getConfig("loss-scale");
+        LossScaleSettings lossScale = new LossScaleSettings(ls.getDouble("initial"), ls.getDouble("growth-factor"),
+                ls.getDouble("backoff-factor"), ls.getInt("growth-interval"));
         return new PolicySettings(opt, lora, adapter, c.getLong("seed"), c.getInt("logits-chunk-tokens"),
-                c.getBoolean("gradient-checkpointing"), c.getBoolean("reference-copy"));
+                c.getBoolean("gradient-checkpointing"), c.getBoolean("reference-copy"), lossScale);
     }
 }

@@ -57,7 +57,8 @@ public final class TrainingState {
     public void save(Path directory) {
         AdamW optimizer = trainer.optimizer();
         AtomicFiles.writeDirectory(directory, tmp -> {
-            SafetensorsWriter.write(tmp.resolve(TRAINABLE), NdTensors.fromNd(weights.trainable()), Map.of());
+            // the float32 masters: under float16 full fine-tuning the working copies are rounded from them
+            SafetensorsWriter.write(tmp.resolve(TRAINABLE), NdTensors.fromNd(optimizer.masterWeights()), Map.of());
             Map<String, TensorData> o = new LinkedHashMap<>();
             optimizer.firstMoments().forEach((k, v) -> o.put("m." + k, NdTensors.fromNd(v, DataType.FLOAT32)));
             optimizer.secondMoments().forEach((k, v) -> o.put("v." + k, NdTensors.fromNd(v, DataType.FLOAT32)));
@@ -75,6 +76,10 @@ public final class TrainingState {
             s.put("step", optimizer.stepCount());
             s.put("skipped", optimizer.skippedCount());
             s.put("seed", seed);
+            if (optimizer.scaler().isEnabled()) {
+                s.put("loss_scale", optimizer.scaler().scale());
+                s.put("loss_scale_growth_tracker", optimizer.scaler().growthTracker());
+            }
             Files.writeString(tmp.resolve(STATE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(s));
         });
     }
@@ -94,7 +99,7 @@ public final class TrainingState {
         }
         JniUtils.setGradMode(false);
         AdamW optimizer = trainer.optimizer();
-        copyAll(directory.resolve(TRAINABLE), weights.trainable(), "");
+        copyAll(directory.resolve(TRAINABLE), optimizer.masterWeights(), "");
         copyAll(directory.resolve(OPTIMIZER), optimizer.firstMoments(), "m.");
         copyAll(directory.resolve(OPTIMIZER), optimizer.secondMoments(), "v.");
         Path base = directory.resolve(BASE);
@@ -107,6 +112,10 @@ public final class TrainingState {
             copyAll(ref, weights.referenceToRestore(), "");
         }
         trainer.restore(s.path("step").asLong(), s.path("skipped").asLong());
+        if (s.has("loss_scale")) {
+            // a state saved without it (float32, or before loss scaling existed) starts from the configured scale
+            optimizer.scaler().restore(s.path("loss_scale").asDouble(), s.path("loss_scale_growth_tracker").asInt());
+        }
     }
 
     private static void copyAll(Path file, Map<String, NDArray> targets, String prefix) {

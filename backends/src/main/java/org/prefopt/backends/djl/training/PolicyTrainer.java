@@ -2,7 +2,9 @@ package org.prefopt.backends.djl.training;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.prefopt.api.model.OptimizerStepResult;
 import org.prefopt.api.model.PolicyModel.AccumulationResult;
 import org.prefopt.api.model.TokenLoss;
@@ -16,20 +18,39 @@ import org.prefopt.backends.djl.weights.PolicyWeights;
  */
 public final class PolicyTrainer {
 
-    private final DjlCompute compute;
+    /** Metric names of the loss scaler, as the issue and TRL users read them. */
+    public static final String LOSS_SCALE = "loss_scale";
+    public static final String SKIPPED_STEPS = "skipped_steps";
+
     private final PolicyWeights weights;
     private final SequenceScorer scorer;
     private final AdamW optimizer;
     private final long seed;
     private long accumulateCalls;
 
+    /** @param lossScale dynamic loss scaling, used when {@code compute} is float16 (float32 needs none) */
     public PolicyTrainer(DjlCompute compute, PolicyWeights weights, SequenceScorer scorer, OptimizerSettings settings,
-                         long seed, NDManager manager) {
-        this.compute = compute;
+                         LossScaleSettings lossScale, long seed, NDManager manager) {
         this.weights = weights;
         this.scorer = scorer;
         this.seed = seed;
-        this.optimizer = new AdamW(settings, weights.trainable(), manager);
+        GradScaler scaler = compute.dtype() == DataType.FLOAT16 ? GradScaler.enabled(lossScale)
+                : GradScaler.disabled();
+        this.optimizer = new AdamW(settings, weights.trainable(), manager, scaler);
+    }
+
+    /**
+     * {@code loss_scale} (the scale the next step's gradients get) and {@code skipped_steps} (updates skipped so far,
+     * overflows included) while loss scaling is on; empty in float32.
+     */
+    public Map<String, Double> metrics() {
+        if (!optimizer.scaler().isEnabled()) {
+            return Map.of();
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put(LOSS_SCALE, optimizer.scaler().scale());
+        m.put(SKIPPED_STEPS, (double) optimizer.skippedCount());
+        return m;
     }
 
     /** The optimizer, whose moments and counters the training state saves and restores. */
@@ -37,25 +58,20 @@ public final class PolicyTrainer {
         return optimizer;
     }
 
-    /** Optimizer steps taken so far (skipped ones included). */
+    /** Optimizer updates applied so far (a skipped one does not count, so it does not advance the schedule). */
     public long stepCount() {
         return optimizer.stepCount();
     }
 
     public AccumulationResult accumulate(List<TokenSequence> batch, TokenLoss loss, boolean withEntropy) {
-        if (compute.dtype() != DataType.FLOAT32) {
-            // DJL 0.36 casts dtypes under a NoGradGuard, so a float16 graph with float32 norms/softmax/adapters
-            // would silently lose gradients; refuse instead
-            throw new IllegalStateException("training needs backend dtype float32 (got " + compute.info().dtype()
-                    + "); float16 serves generation and scoring only");
-        }
         // dropout masks derive from (seed, step, call) so resumed runs match
         long callSeed = seed * 1_000_003L + optimizer.stepCount() * 10_007L + accumulateCalls++;
         if (weights.lora() != null) {
             weights.lora().seedDropout(callSeed);
         }
         boolean headTrainable = weights.lora() == null;
-        return scorer.accumulate(weights.base(), weights.lora(), batch, loss, withEntropy, headTrainable);
+        return scorer.accumulate(weights.base(), weights.lora(), batch, loss, withEntropy, headTrainable,
+                optimizer.scaler().scale());
     }
 
     public OptimizerStepResult step() {
@@ -76,6 +92,7 @@ public final class PolicyTrainer {
     /** Continues from a saved state: its step counters, no gradients, the first call of a step next. */
     public void restore(long stepCount, long skippedCount) {
         optimizer.restore(stepCount, skippedCount);
+        optimizer.refreshWorkingCopies();
         optimizer.zeroGradients();
         accumulateCalls = 0;
     }

@@ -209,6 +209,17 @@ public final class SequenceScorer {
      */
     public AccumulationResult accumulate(Map<String, NDArray> w, ProjectionAdapters lora, List<TokenSequence> seqs,
                                          TokenLoss loss, boolean withEntropy, boolean headTrainable) {
+        return accumulate(w, lora, seqs, loss, withEntropy, headTrainable, 1.0);
+    }
+
+    /**
+     * {@link #accumulate(Map, ProjectionAdapters, List, TokenLoss, boolean, boolean)} with the loss gradient
+     * multiplied by {@code lossScale} (dynamic loss scaling: the optimizer divides it out); the reported loss is
+     * unscaled.
+     */
+    public AccumulationResult accumulate(Map<String, NDArray> w, ProjectionAdapters lora, List<TokenSequence> seqs,
+                                         TokenLoss loss, boolean withEntropy, boolean headTrainable,
+                                         double lossScale) {
         if (seqs.isEmpty()) {
             throw new IllegalArgumentException("accumulateGradients needs at least one sequence");
         }
@@ -231,8 +242,9 @@ public final class SequenceScorer {
                     withEntropy ? head.entropy.toFloatArray() : null);
             LossGradients grads = loss.evaluate(scores);
             check(grads, scores, withEntropy);
-            float[] g = pack(p, grads.logprobGradients());
-            float[] ge = grads.entropyGradients() == null ? null : pack(p, grads.entropyGradients());
+            float[] g = scaled(pack(p, grads.logprobGradients()), lossScale);
+            float[] ge = grads.entropyGradients() == null ? null
+                    : scaled(pack(p, grads.entropyGradients()), lossScale);
             NDArray gArr = NdTensors.owned(m.create(g, new Shape(rows, width)));
             NDArray geArr = ge == null ? null : NdTensors.owned(m.create(ge, new Shape(rows, width)));
             NDArray headW = w.get(Decoder.headName(decoder.config()));
@@ -297,6 +309,16 @@ public final class SequenceScorer {
                         + "(expected " + n + " completion tokens)");
             }
         }
+    }
+
+    /** In float32, as the scaled loss's gradient: an inf here is an overflow the scaler handles like any other. */
+    private static float[] scaled(float[] g, double scale) {
+        if (scale != 1.0) {
+            for (int i = 0; i < g.length; i++) {
+                g[i] = (float) (g[i] * scale);
+            }
+        }
+        return g;
     }
 
     private static float[] pack(Prepared p, List<float[]> perSequence) {
