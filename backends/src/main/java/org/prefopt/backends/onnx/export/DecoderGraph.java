@@ -36,9 +36,12 @@ final class DecoderGraph {
     private final Set<String> added = new HashSet<>();
     private final GraphBuilder g;
     private final boolean weightsAsInputs;
+    private final LoraInputs lora;
 
-    private DecoderGraph(ModelConfig cfg, Map<String, TensorData> weights, GraphBuilder g, boolean weightsAsInputs) {
+    private DecoderGraph(ModelConfig cfg, Map<String, TensorData> weights, GraphBuilder g, boolean weightsAsInputs,
+                         LoraInputs lora) {
         this.weightsAsInputs = weightsAsInputs;
+        this.lora = lora;
         this.cfg = cfg;
         this.weights = weights;
         this.expected = ModelWeights.expectedShapes(cfg).keySet();
@@ -50,8 +53,18 @@ final class DecoderGraph {
      *
      * @param weightsAsInputs make every weight a graph input of its name (fed at run time, so an engine can follow a
      *                        training policy without a new session) instead of an initializer
+     * @param lora            adapters carried as graph inputs next to the (unmerged) base weights, or null
      */
-    static void build(ModelConfig cfg, Map<String, TensorData> weights, GraphBuilder g, boolean weightsAsInputs) {
+    static void build(ModelConfig cfg, Map<String, TensorData> weights, GraphBuilder g, boolean weightsAsInputs,
+                      LoraInputs lora) {
+        if (lora != null) {
+            for (String module : lora.modules()) {
+                if (!ModelWeights.expectedShapes(cfg).containsKey(module + ".weight")) {
+                    throw new IllegalArgumentException("LoRA adapter on '" + module + "', which is not a projection"
+                            + " of this model");
+                }
+            }
+        }
         for (var e : ModelWeights.expectedShapes(cfg).entrySet()) {
             TensorData t = weights.get(e.getKey());
             if (t == null) {
@@ -64,7 +77,7 @@ final class DecoderGraph {
                         + Arrays.toString(t.shape()) + ")");
             }
         }
-        new DecoderGraph(cfg, weights, g, weightsAsInputs).build();
+        new DecoderGraph(cfg, weights, g, weightsAsInputs, lora).build();
     }
 
     private void build() {
@@ -184,12 +197,24 @@ final class DecoderGraph {
         return g.op("Mul", normed, weight(weightName));
     }
 
-    /** {@code x W^T + b} for activations {@code [tokens, in]}. */
+    /** {@code x W^T + b} for activations {@code [tokens, in]}, plus {@code scale · (x A^T) B^T} when adapted. */
     private String linear(String x, String module) {
         String bias = module + ".bias";
-        return expected.contains(bias)
+        String y = expected.contains(bias)
                 ? g.op("Gemm", List.of(attr("transB", 1L)), x, weight(module + ".weight"), weight(bias))
                 : g.op("Gemm", List.of(attr("transB", 1L)), x, weight(module + ".weight"));
+        if (lora == null || !lora.modules().contains(module)) {
+            return y;
+        }
+        long[] w = weights.get(module + ".weight").shape();
+        String a = LoraInputs.aKey(module);
+        String b = LoraInputs.bKey(module);
+        g.input(a, FLOAT, (long) lora.rank(), w[1]);
+        g.input(b, FLOAT, w[0], (long) lora.rank());
+        // the policy's order: the rank-r product first, then B, then the scale (Gemm's alpha)
+        String low = g.op("Gemm", List.of(attr("transB", 1L)), x, a);
+        String delta = g.op("Gemm", List.of(attr("transB", 1L), attr("alpha", (float) lora.scale())), low, b);
+        return g.op("Add", y, delta);
     }
 
     /** The initializer of a weight, added on first use (a tied head reuses the embedding). */

@@ -43,27 +43,45 @@ public final class OnnxExport {
      */
     public static void write(Path directory, ModelConfig config, Map<String, TensorData> weights, Path tokenizerDir,
                              Storage storage) {
+        write(directory, config, weights, tokenizerDir, storage, null);
+    }
+
+    /**
+     * @param weights every weight of the model by Hugging Face name, float32; with {@code lora}, the base weights
+     *                without the adapters
+     * @param lora    adapters carried as graph inputs (PEFT's keys, fed at run time), or null for a self-contained
+     *                graph
+     */
+    public static void write(Path directory, ModelConfig config, Map<String, TensorData> weights, Path tokenizerDir,
+                             Storage storage, LoraInputs lora) {
+        write(directory, config, weights, tokenizerDir, storage, lora, tmp -> { });
+    }
+
+    /** @param alsoWrite writes more files into the directory before it is swapped in (the adapters' values) */
+    public static void write(Path directory, ModelConfig config, Map<String, TensorData> weights, Path tokenizerDir,
+                             Storage storage, LoraInputs lora, AtomicFiles.DirectoryWriter alsoWrite) {
         long bytes = weights.values().stream().mapToLong(t -> t.data().remaining()).sum();
         boolean external = storage == Storage.EXTERNAL || bytes > INLINE_LIMIT;
         AtomicFiles.writeDirectory(directory, tmp -> {
             ModelProto model;
             try (WeightStore store = external ? WeightStore.external(tmp.resolve(OnnxNames.DATA_FILE))
                     : WeightStore.inline()) {
-                model = model(config, weights, store, false);
+                model = model(config, weights, store, false, lora);
             }
             try (OutputStream out = Files.newOutputStream(tmp.resolve(OnnxNames.MODEL_FILE))) {
                 model.writeTo(out);
             }
             config.write(tmp.resolve("config.json"), "float32");
             PolicyExport.copyTokenizerFiles(tokenizerDir, tmp);
+            alsoWrite.write(tmp);
         });
     }
 
     /** The model in memory (weights through {@code store}). */
     static ModelProto model(ModelConfig config, Map<String, TensorData> weights, WeightStore store,
-                            boolean weightsAsInputs) {
+                            boolean weightsAsInputs, LoraInputs lora) {
         GraphBuilder g = new GraphBuilder("prefopt_" + config.architecture(), store);
-        DecoderGraph.build(config, weights, g, weightsAsInputs);
+        DecoderGraph.build(config, weights, g, weightsAsInputs, lora);
         return ModelProto.newBuilder().setIrVersion(IR_VERSION).setProducerName("prefopt")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
                 .setGraph(g.build()).build();
@@ -74,7 +92,13 @@ public final class OnnxExport {
      * weight a graph input of its Hugging Face name, to be fed at run time.
      */
     public static byte[] bytes(ModelConfig config, Map<String, TensorData> weights, boolean weightsAsInputs) {
-        return model(config, weights, WeightStore.inline(), weightsAsInputs).toByteArray();
+        return bytes(config, weights, weightsAsInputs, null);
+    }
+
+    /** {@link #bytes(ModelConfig, Map, boolean)} with the LoRA adapters {@code lora} as graph inputs. */
+    public static byte[] bytes(ModelConfig config, Map<String, TensorData> weights, boolean weightsAsInputs,
+                               LoraInputs lora) {
+        return model(config, weights, WeightStore.inline(), weightsAsInputs, lora).toByteArray();
     }
 
 }

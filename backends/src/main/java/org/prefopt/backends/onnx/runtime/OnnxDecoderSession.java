@@ -101,6 +101,11 @@ public final class OnnxDecoderSession implements AutoCloseable {
      * @param threads intra-op threads; 0 lets ONNX Runtime choose
      */
     public static OnnxDecoderSession open(Path path, int threads) {
+        return open(path, threads, ExecutionDevice.CPU);
+    }
+
+    /** {@link #open(Path, int)} on {@code device}. */
+    public static OnnxDecoderSession open(Path path, int threads, ExecutionDevice device) {
         Path file = Files.isDirectory(path) ? path.resolve(OnnxNames.MODEL_FILE) : path;
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("no ONNX model at " + file.toAbsolutePath() + " (an ONNX export"
@@ -109,7 +114,7 @@ public final class OnnxDecoderSession implements AutoCloseable {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession session;
         try {
-            session = env.createSession(file.toString(), options(threads));
+            session = env.createSession(file.toString(), options(threads, device));
         } catch (OrtException e) {
             throw new IllegalArgumentException(file + " is not an ONNX model ONNX Runtime can load: "
                     + e.getMessage(), e);
@@ -119,9 +124,14 @@ public final class OnnxDecoderSession implements AutoCloseable {
 
     /** A session over an in-memory model (weights inline). */
     public static OnnxDecoderSession of(byte[] model, String name, int threads) {
+        return of(model, name, threads, ExecutionDevice.CPU);
+    }
+
+    /** {@link #of(byte[], String, int)} on {@code device}. */
+    public static OnnxDecoderSession of(byte[] model, String name, int threads, ExecutionDevice device) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try {
-            return wrap(name, env, env.createSession(model, options(threads)));
+            return wrap(name, env, env.createSession(model, options(threads, device)));
         } catch (OrtException e) {
             throw new IllegalArgumentException(name + ": ONNX Runtime cannot load the model: " + e.getMessage(), e);
         }
@@ -139,8 +149,9 @@ public final class OnnxDecoderSession implements AutoCloseable {
         }
     }
 
-    private static OrtSession.SessionOptions options(int threads) throws OrtException {
+    private static OrtSession.SessionOptions options(int threads, ExecutionDevice device) throws OrtException {
         OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+        device.apply(o);
         o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         if (threads > 0) {
             o.setIntraOpNumThreads(threads);
@@ -169,6 +180,23 @@ public final class OnnxDecoderSession implements AutoCloseable {
 
     public int vocab() {
         return vocab;
+    }
+
+    /**
+     * The graph inputs beyond the decoder's token and cache inputs (weights or LoRA adapters fed at run time), sorted.
+     */
+    public java.util.SortedSet<String> extraInputs() {
+        try {
+            java.util.SortedSet<String> out = new java.util.TreeSet<>(session.getInputInfo().keySet());
+            out.removeAll(List.of(OnnxNames.INPUT_IDS, OnnxNames.ATTENTION_MASK, OnnxNames.POSITION_IDS));
+            for (int l = 0; l < layers; l++) {
+                out.remove(OnnxNames.pastKey(l));
+                out.remove(OnnxNames.pastValue(l));
+            }
+            return out;
+        } catch (OrtException e) {
+            throw new IllegalStateException(source + ": cannot read the graph's inputs: " + e.getMessage(), e);
+        }
     }
 
     /**
