@@ -101,6 +101,26 @@ class CommandLineIT {
     }
 
     @Test
+    void benchMeasuresBothEnginesSideBySide() throws Exception {
+        // toy sizes: this checks the command (one row per engine, the sync after an update), not the speed
+        Distribution.Result r = Distribution.run(dir, 300, "bench", "--preset", "tiny", "--threads", "1",
+                "--batch", "2", "--new-tokens", "4", "--train-batch", "2", "--train-len", "16", "--repeats", "1",
+                "--lora-rank", "2", "--engine", "policy,onnxruntime", "--sync", "adapters", "--json");
+        assertEquals(0, r.exitCode(), r.output());
+        String line = r.output().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow(
+                () -> new AssertionError("no JSON line in:\n" + r.output()));
+        com.fasterxml.jackson.databind.JsonNode o = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+        assertEquals(2, o.get("engines").size(), line);
+        assertEquals("policy", o.get("engines").get(0).get("engine").asText(), line);
+        assertEquals("onnxruntime", o.get("engines").get(1).get("engine").asText(), line);
+        for (var e : o.get("engines")) {
+            assertTrue(e.get("generation_tokens_per_s").asDouble() > 0, line);
+            assertTrue(e.get("sync_after_update_seconds").asDouble() >= 0, line);
+        }
+        assertEquals("adapters", o.get("engine_sync").asText(), line);
+    }
+
+    @Test
     void benchReportsThroughputAndTheTrainingPeakWithGradientCheckpointing() throws Exception {
         // the tiny preset at toy sizes: this checks the command, not the speed (prefopt bench is the benchmark)
         Distribution.Result r = Distribution.run(dir, 300, "bench", "--preset", "tiny", "--threads", "1",
