@@ -37,6 +37,7 @@ import org.prefopt.backends.djl.policy.DjlPolicyModel;
 import org.prefopt.backends.onnx.engine.OnnxRuntimeEngine;
 import org.prefopt.backends.onnx.engine.SyncMode;
 import org.prefopt.backends.onnx.runtime.ExecutionDevice;
+import org.prefopt.backends.safetensors.TensorDType;
 import org.prefopt.backends.onnx.export.OnnxExport;
 import org.prefopt.backends.onnx.runtime.OnnxDecoderSession;
 
@@ -107,6 +108,60 @@ class OnnxRuntimeEngineTest {
         }
     }
 
+    /**
+     * The engine's own float16 export follows a LoRA policy through three steps: greedy tokens mostly the policy
+     * engine's, log-probs within 2e-2 of the policy's float32 scores (the float16 rounding bound of
+     * OnnxExportTest) and not equal to them (the mismatch GRPO's engine/logprob_abs_diff reports).
+     */
+    @Test
+    void float16EngineFollowsTheLoraPolicyWithinFloat16Precision() {
+        try (DjlPolicyModel p = TestCheckpoints.loraPolicy("llama", 5e-2);
+             OnnxRuntimeEngine engine = new OnnxRuntimeEngine(1, null, SyncMode.AUTO, ExecutionDevice.CPU,
+                     TensorDType.F16)) {
+            int same = 0;
+            int total = 0;
+            double worst = 0;
+            for (int step = 0; step < 3; step++) {
+                List<CompletionGroup> got = engine.generate(p, REQUESTS, SamplingParams.greedy(8));
+                List<CompletionGroup> want = p.generate(REQUESTS, SamplingParams.greedy(8));
+                List<TokenSequence> seqs = new ArrayList<>();
+                List<float[]> engineLogprobs = new ArrayList<>();
+                for (int i = 0; i < got.size(); i++) {
+                    for (int j = 0; j < got.get(i).completions().size(); j++) {
+                        Completion c = got.get(i).completions().get(j);
+                        int[] w = want.get(i).completions().get(j).tokens();
+                        for (int t = 0; t < Math.min(w.length, c.tokens().length); t++) {
+                            same += w[t] == c.tokens()[t] ? 1 : 0;
+                            total++;
+                        }
+                        seqs.add(new TokenSequence(got.get(i).promptTokens(), c.tokens()));
+                        engineLogprobs.add(c.logprobs());
+                    }
+                }
+                List<SequenceScores> scores = p.score(seqs, ScoringMode.POLICY, false);
+                for (int k = 0; k < seqs.size(); k++) {
+                    float[] a = scores.get(k).logprobs();
+                    for (int t = 0; t < a.length; t++) {
+                        worst = Math.max(worst, Math.abs(a[t] - engineLogprobs.get(k)[t]));
+                    }
+                }
+                p.accumulateGradients(seqs, s -> {
+                    List<float[]> g = new ArrayList<>();
+                    for (SequenceScores x : s) {
+                        float[] a = new float[x.logprobs().length];
+                        Arrays.fill(a, -1f);
+                        g.add(a);
+                    }
+                    return new LossGradients(0, g, null);
+                }, false);
+                assertTrue(p.optimizerStep().applied());
+            }
+            assertTrue(worst < 2e-2 && worst > 1e-6, "float16 engine vs policy log-probs: " + worst);
+            assertTrue(same >= 0.9 * total, same + " of " + total + " greedy tokens equal");
+            assertEquals(1, engine.sessionsOpened());
+        }
+    }
+
     @Test
     void aReferenceResetThatMergesTheAdaptersOpensOneNewSession() {
         try (DjlPolicyModel p = TestCheckpoints.loraPolicy("llama", 5e-2);
@@ -123,7 +178,7 @@ class OnnxRuntimeEngineTest {
         Path dir = tmp.resolve("lora-inputs");
         try (DjlPolicyModel p = TestCheckpoints.loraPolicy("llama", 5e-2);
              OnnxRuntimeEngine engine = new OnnxRuntimeEngine(1, dir, SyncMode.AUTO)) {
-            p.exportOnnx(dir, OnnxExport.Storage.AUTO, new OnnxExportOptions(true));
+            p.exportOnnx(dir, OnnxExport.Storage.AUTO, new OnnxExportOptions(true, false));
             assertTrue(Files.isRegularFile(dir.resolve("adapter_model.safetensors")), "the adapter's values");
             try (OnnxDecoderSession s = OnnxDecoderSession.open(dir, 1)) {
                 assertEquals(p.exporter().adapterKeys(), s.extraInputs());
@@ -138,7 +193,7 @@ class OnnxRuntimeEngineTest {
     void anExportMissingTheRunsAdaptersIsNamedWithTheKeys() {
         Path dir = tmp.resolve("q-only");
         try (DjlPolicyModel qOnly = TestCheckpoints.loraPolicy("llama", 5e-2, List.of("q_proj"))) {
-            qOnly.exportOnnx(dir, OnnxExport.Storage.AUTO, new OnnxExportOptions(true));
+            qOnly.exportOnnx(dir, OnnxExport.Storage.AUTO, new OnnxExportOptions(true, false));
         }
         // the run trains q, v, o and down_proj adapters; the export carries q_proj's only
         try (DjlPolicyModel p = TestCheckpoints.loraPolicy("llama", 5e-2);

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.prefopt.api.model.OnnxExportOptions;
@@ -56,9 +57,18 @@ final class ExportCommand implements Callable<Integer> {
             + " the adapter (adapter_model.safetensors).")
     boolean loraInputs;
 
+    @Option(names = "--dtype", paramLabel = "<float32|float16>", description = "With --format onnx: the type of the"
+            + " weights, KV caches and logits (default float32; float16 as Optimum's fp16 exports, computed in float32"
+            + " inside the graph).")
+    String dtype;
+
     @Override
     public Integer call() throws Exception {
         ExportFormat f = ExportFormat.parse(format);
+        if (dtype != null && (f != ExportFormat.ONNX || !List.of("float32", "float16").contains(dtype))) {
+            throw new UsageException("--dtype " + dtype + ": --format onnx takes --dtype float32 or float16 (--format "
+                    + f.option() + " writes the checkpoint's own dtype)");
+        }
         if (loraInputs && f != ExportFormat.ONNX) {
             throw new UsageException("--lora-inputs makes the LoRA adapter inputs of an ONNX graph: use it with"
                     + " --format onnx");
@@ -96,7 +106,7 @@ final class ExportCommand implements Callable<Integer> {
                         throw new UsageException("--lora-inputs: " + what + " has no LoRA adapter; export it"
                                 + " without --lora-inputs");
                     }
-                    policy.exportOnnx(out, new OnnxExportOptions(loraInputs));
+                    policy.exportOnnx(out, new OnnxExportOptions(loraInputs, "float16".equals(dtype)));
                 } catch (UnsupportedOperationException | IllegalStateException e) {
                     throw new UsageException("--format onnx: " + e.getMessage());
                 }

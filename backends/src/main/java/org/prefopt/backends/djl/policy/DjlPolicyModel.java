@@ -212,15 +212,16 @@ public final class DjlPolicyModel implements PolicyModel, GenerationOps {
      * adapter_config.json}): the values to feed the graph.
      */
     public void exportOnnx(Path directory, OnnxExport.Storage storage, OnnxExportOptions options) {
+        TensorDType dtype = options.float16() ? TensorDType.F16 : TensorDType.F32;
         if (!options.loraInputs()) {
-            OnnxExport.write(directory, config, export.mergedTensors(TensorDType.F32), export.tokenizerDir(), storage);
+            OnnxExport.write(directory, config, export.mergedTensors(dtype), export.tokenizerDir(), storage);
             return;
         }
         if (!trainsAdapters()) {
             throw new IllegalStateException("LoRA inputs: policy '" + name + "' has no LoRA adapters (full"
                     + " fine-tuning); export it without them (adapters merged is the same model)");
         }
-        OnnxExport.write(directory, config, export.baseTensors(TensorDType.F32), export.tokenizerDir(), storage,
+        OnnxExport.write(directory, config, export.baseTensors(dtype), export.tokenizerDir(), storage,
                 LoraInputs.of(weights.lora()), tmp -> weights.lora().savePeft(tmp, name));
     }
 

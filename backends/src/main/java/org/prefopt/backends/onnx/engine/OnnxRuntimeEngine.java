@@ -24,7 +24,8 @@ import org.prefopt.backends.safetensors.TensorDType;
 import org.prefopt.backends.safetensors.TensorData;
 
 /**
- * {@code engine { type = onnxruntime, threads = 0, path = "", sync = auto, device = cpu }}: generates with ONNX
+ * {@code engine { type = onnxruntime, threads = 0, path = "", sync = auto, device = cpu, dtype = float32 }}:
+ * generates with ONNX
  * Runtime. Without {@code path} it runs the policy's own weights and follows them whenever they change (after each
  * optimizer step) as {@link SyncMode} says. With {@code path} it runs that ONNX model (Optimum's
  * text-generation-with-past layout, exported here or elsewhere) with the policy's tokenizer: a self-contained graph
@@ -36,6 +37,8 @@ public final class OnnxRuntimeEngine implements RolloutEngine {
     private final Path path;
     private final SyncMode sync;
     private final ExecutionDevice device;
+    /** F32 or F16: how the engine's own export stores the weights (and so the caches and logits). */
+    private final TensorDType dtype;
     private OnnxDecoderSession session;
     /** Whether the session takes the policy's LoRA adapters as inputs. */
     private boolean adapterInputs;
@@ -47,11 +50,19 @@ public final class OnnxRuntimeEngine implements RolloutEngine {
     /**
      * @param path an exported model (directory or file), or null to run the policy's weights
      */
-    public OnnxRuntimeEngine(int threads, Path path, SyncMode sync, ExecutionDevice device) {
+    public OnnxRuntimeEngine(int threads, Path path, SyncMode sync, ExecutionDevice device, TensorDType dtype) {
+        if (dtype != TensorDType.F32 && dtype != TensorDType.F16) {
+            throw new IllegalArgumentException("the engine exports float32 or float16, not " + dtype);
+        }
         this.threads = threads;
         this.path = path;
         this.sync = sync;
         this.device = device;
+        this.dtype = dtype;
+    }
+
+    public OnnxRuntimeEngine(int threads, Path path, SyncMode sync, ExecutionDevice device) {
+        this(threads, path, sync, device, TensorDType.F32);
     }
 
     public OnnxRuntimeEngine(int threads, Path path, SyncMode sync) {
@@ -99,7 +110,7 @@ public final class OnnxRuntimeEngine implements RolloutEngine {
             return;
         }
         if (samePolicy && mode == SyncMode.INPUTS) {
-            session.feed(djl.exporter().mergedTensors(TensorDType.F32));
+            session.feed(djl.exporter().mergedTensors(dtype));
         } else if (samePolicy && mode == SyncMode.ADAPTERS && syncedBase == djl.baseVersion()) {
             session.feed(djl.exporter().adapterTensors());
         } else {
@@ -116,17 +127,17 @@ public final class OnnxRuntimeEngine implements RolloutEngine {
 
     /** A session over the policy's current weights, in the form {@code mode} follows them in. */
     private OnnxDecoderSession sessionOf(DjlPolicyModel djl, SyncMode mode) {
-        String name = djl.info().name();
+        String name = djl.info().name() + (dtype == TensorDType.F16 ? ", float16" : "");
         if (mode == SyncMode.INPUTS) {
-            Map<String, TensorData> weights = djl.exporter().mergedTensors(TensorDType.F32);
+            Map<String, TensorData> weights = djl.exporter().mergedTensors(dtype);
             OnnxDecoderSession s = OnnxDecoderSession.of(OnnxExport.bytes(djl.config(), weights, true, null),
                     name + " (ONNX export, weights as inputs)", threads, device);
             s.feed(weights);
             return s;
         }
         LoraInputs lora = mode == SyncMode.ADAPTERS ? LoraInputs.of(djl.weights().lora()) : null;
-        Map<String, TensorData> weights = lora == null ? djl.exporter().mergedTensors(TensorDType.F32)
-                : djl.exporter().baseTensors(TensorDType.F32);
+        Map<String, TensorData> weights = lora == null ? djl.exporter().mergedTensors(dtype)
+                : djl.exporter().baseTensors(dtype);
         long bytes = weights.values().stream().mapToLong(t -> t.data().remaining()).sum();
         OnnxDecoderSession s = bytes <= OnnxExport.INLINE_LIMIT
                 ? OnnxDecoderSession.of(OnnxExport.bytes(djl.config(), weights, false, lora),

@@ -10,12 +10,14 @@ import org.prefopt.api.io.AtomicFiles;
 import org.prefopt.backends.djl.export.PolicyExport;
 import org.prefopt.backends.djl.model.ModelConfig;
 import org.prefopt.backends.onnx.OnnxNames;
+import org.prefopt.backends.safetensors.TensorDType;
 import org.prefopt.backends.safetensors.TensorData;
 
 /**
  * Writes a decoder as an Optimum-style ONNX directory, swapped in atomically: {@code model.onnx} (with
  * {@code model.onnx_data} when the weights do not fit one protobuf message), {@code config.json} and the tokenizer
- * files. The weights are float32 and already merged (LoRA adapters folded in by the caller).
+ * files. The weights are float32, or float16 (then the caches and logits are float16 too, as in Optimum's fp16
+ * exports, and the graph computes in float32 between Casts), merged or with the LoRA adapters as inputs.
  */
 public final class OnnxExport {
 
@@ -71,7 +73,8 @@ public final class OnnxExport {
             try (OutputStream out = Files.newOutputStream(tmp.resolve(OnnxNames.MODEL_FILE))) {
                 model.writeTo(out);
             }
-            config.write(tmp.resolve("config.json"), "float32");
+            boolean half = weights.values().stream().anyMatch(t -> t.dtype() == TensorDType.F16);
+            config.write(tmp.resolve("config.json"), half ? "float16" : "float32");
             PolicyExport.copyTokenizerFiles(tokenizerDir, tmp);
             alsoWrite.write(tmp);
         });

@@ -7,6 +7,8 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import ai.onnxruntime.platform.Fp16Conversions;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
@@ -22,7 +24,8 @@ import org.prefopt.backends.safetensors.TensorData;
 /**
  * An ONNX Runtime session over a decoder with Optimum's {@code text-generation-with-past} interface (ours or one
  * exported elsewhere), checked when opened: the three token inputs, a key and value cache input per layer with the
- * same {@code [batch, kv_heads, seq, head_dim]} layout, float32 logits over a fixed vocabulary. {@link #step} runs
+ * same {@code [batch, kv_heads, seq, head_dim]} layout and type (float32, or float16 as in Optimum's fp16 exports),
+ * float32 or float16 logits over a fixed vocabulary. {@link #step} runs
  * one forward pass and returns the logits of each row's last position and the grown cache.
  */
 public final class OnnxDecoderSession implements AutoCloseable {
@@ -34,6 +37,9 @@ public final class OnnxDecoderSession implements AutoCloseable {
     private final int kvHeads;
     private final int headDim;
     private final int vocab;
+    /** FLOAT or FLOAT16: the caches' type (the engine feeds back what the graph returned). */
+    private OnnxJavaType cacheType;
+    private final OnnxJavaType logitsType;
     /** Values of graph inputs beyond the decoder's (weights fed at run time), passed to every step. */
     private final Map<String, OnnxTensor> fedInputs = new HashMap<>();
 
@@ -71,13 +77,16 @@ public final class OnnxDecoderSession implements AutoCloseable {
             }
         }
         NodeInfo logits = session.getOutputInfo().get(OnnxNames.LOGITS);
-        if (logits == null || !(logits.getInfo() instanceof TensorInfo t) || t.type != OnnxJavaType.FLOAT
+        if (logits == null || !(logits.getInfo() instanceof TensorInfo t)
+                || (t.type != OnnxJavaType.FLOAT && t.type != OnnxJavaType.FLOAT16)
                 || t.getShape().length != 3 || t.getShape()[2] <= 0) {
-            throw new IllegalArgumentException(source + ": the graph needs a float32 output '" + OnnxNames.LOGITS
+            throw new IllegalArgumentException(source + ": the graph needs a float32 or float16 output '"
+                    + OnnxNames.LOGITS
                     + "' of shape [batch, sequence, vocab] with a fixed vocab (got "
                     + (logits == null ? "none" : logits.getInfo()) + ")");
         }
         this.vocab = Math.toIntExact(t.getShape()[2]);
+        this.logitsType = t.type;
     }
 
     private long[] cacheShape(Map<String, NodeInfo> inputs, String name) {
@@ -88,9 +97,15 @@ public final class OnnxDecoderSession implements AutoCloseable {
                     + " kv_heads, sequence, head_dim] with fixed kv_heads and head_dim (got "
                     + (info == null ? "none" : info.getInfo()) + ")");
         }
-        if (t.type != OnnxJavaType.FLOAT) {
+        if (t.type != OnnxJavaType.FLOAT && t.type != OnnxJavaType.FLOAT16) {
             throw new IllegalArgumentException(source + ": cache input '" + name + "' is " + t.type
-                    + "; the engine runs float32 models (export with the default float32)");
+                    + "; the engine runs models with float32 or float16 caches");
+        }
+        if (cacheType == null) {
+            cacheType = t.type;
+        } else if (cacheType != t.type) {
+            throw new IllegalArgumentException(source + ": cache input '" + name + "' is " + t.type + ", unlike "
+                    + OnnxNames.pastKey(0) + " (" + cacheType + ")");
         }
         return t.getShape();
     }
@@ -211,7 +226,12 @@ public final class OnnxDecoderSession implements AutoCloseable {
                     throw new IllegalArgumentException(source + ": the graph has no input '" + e.getKey() + "'");
                 }
                 TensorData t = e.getValue();
-                OnnxTensor tensor = OnnxTensor.createTensor(env, t.data().duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer(), t.shape());
+                ByteBuffer le = t.data().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+                OnnxTensor tensor = switch (t.dtype()) {
+                    case F32 -> OnnxTensor.createTensor(env, le.asFloatBuffer(), t.shape());
+                    case F16 -> OnnxTensor.createTensor(env, le.asShortBuffer(), t.shape(), OnnxJavaType.FLOAT16);
+                    case BF16 -> OnnxTensor.createTensor(env, le.asShortBuffer(), t.shape(), OnnxJavaType.BFLOAT16);
+                };
                 OnnxTensor old = fedInputs.put(e.getKey(), tensor);
                 if (old != null) {
                     old.close();
@@ -233,6 +253,11 @@ public final class OnnxDecoderSession implements AutoCloseable {
 
     int headDim() {
         return headDim;
+    }
+
+    /** FLOAT or FLOAT16. */
+    OnnxJavaType cacheType() {
+        return cacheType;
     }
 
     OrtEnvironment env() {
@@ -261,7 +286,9 @@ public final class OnnxDecoderSession implements AutoCloseable {
             past.feed(in);
             OrtSession.Result result = session.run(in);
             float[] last = new float[batch * vocab];
-            FloatBuffer logits = ((OnnxTensor) result.get(OnnxNames.LOGITS).orElseThrow()).getFloatBuffer();
+            OnnxTensor logitsTensor = (OnnxTensor) result.get(OnnxNames.LOGITS).orElseThrow();
+            FloatBuffer logits = logitsType == OnnxJavaType.FLOAT ? logitsTensor.getFloatBuffer()
+                    : Fp16Conversions.convertFp16BufferToFloatBuffer(logitsTensor.getShortBuffer());
             for (int r = 0; r < batch; r++) {
                 logits.get(Math.toIntExact(((long) r * seq + seq - 1) * vocab), last, r * vocab, vocab);
             }
