@@ -20,6 +20,9 @@ import org.prefopt.backends.djl.policy.Policies;
 import org.prefopt.backends.djl.policy.PolicyOptions;
 import org.prefopt.backends.djl.policy.Presets;
 import org.prefopt.backends.onnx.engine.OnnxRuntimeEngine;
+import org.prefopt.backends.onnx.engine.SyncMode;
+import org.prefopt.backends.onnx.runtime.ExecutionDevice;
+import org.prefopt.backends.safetensors.TensorDType;
 
 /** The compute plugin: the DJL PyTorch backend, the policies that run on it and the rollout engines. */
 public final class BackendsPlugin implements Plugin {
@@ -48,15 +51,30 @@ public final class BackendsPlugin implements Plugin {
     public static final ComponentFactory<RolloutEngine> POLICY_ENGINE = ComponentFactory.of(Slot.ENGINE, "policy",
             "the policy generates its own rollouts and evaluation samples (the default)", options -> RolloutEngine.POLICY);
 
-    /** {@code engine { type = onnxruntime, threads = 0, path = "", sync = session }}. */
+    /** {@code engine { type = onnxruntime, threads = 0, path = "", sync = auto, device = cpu, dtype = float32 }}. */
     public static final ComponentFactory<RolloutEngine> ONNXRUNTIME = ComponentFactory.of(Slot.ENGINE, "onnxruntime",
-            "ONNX Runtime (CPU) generates with the policy's current weights, or with an exported ONNX model (path)",
+            "ONNX Runtime (CPU, or CUDA with the -Pcuda build) generates with the policy's current weights, or with an"
+                    + " exported ONNX model (path)",
             options -> new OnnxRuntimeEngine(options.getInt("threads"),
                     options.getString("path").isEmpty() ? null : Path.of(options.getString("path")),
-                    options.getString("sync").equals("inputs")),
+                    SyncMode.parse(options.getString("sync")), ExecutionDevice.parse(options.getString("device")),
+                    options.getString("dtype").equals("float16") ? TensorDType.F16 : TensorDType.F32),
             (options, problems) -> {
                 problems.requireRange(options, "threads", 0, 4096);
-                problems.requireOneOf(options, "sync", List.of("session", "inputs"));
+                problems.requireOneOf(options, "sync", SyncMode.options());
+                problems.requireOneOf(options, "dtype", List.of("float32", "float16"));
+                if (options.hasPath("dtype") && options.getString("dtype").equals("float16")
+                        && options.hasPath("path") && !options.getString("path").isEmpty()) {
+                    problems.add(options, "dtype", "applies to the engine's own export of the policy; the model at"
+                            + " path has its own types: remove dtype, or remove path");
+                }
+                if (options.hasPath("device")) {
+                    try {
+                        ExecutionDevice.parse(options.getString("device"));
+                    } catch (IllegalArgumentException e) {
+                        problems.add(options, "device", e.getMessage());
+                    }
+                }
                 if (options.hasPath("path") && !options.getString("path").isEmpty()
                         && !Files.exists(Path.of(options.getString("path")))) {
                     problems.add(options, "path", "no ONNX model at " + options.getString("path")

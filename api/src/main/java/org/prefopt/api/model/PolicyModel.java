@@ -99,6 +99,11 @@ public interface PolicyModel extends AutoCloseable {
      * Runtime, transformers.js or Optimum. A policy that cannot says so.
      */
     default void exportOnnx(Path directory) {
+        exportOnnx(directory, OnnxExportOptions.DEFAULT);
+    }
+
+    /** {@link #exportOnnx(Path)} in the form {@code options} asks for. */
+    default void exportOnnx(Path directory, OnnxExportOptions options) {
         throw new UnsupportedOperationException("policy '" + info().name() + "' cannot be exported to ONNX");
     }
 

@@ -26,6 +26,12 @@ public final class TestCheckpoints {
         return Fixtures.policy(checkpoint, lr, Fixtures.lora());
     }
 
+    /** A LoRA policy (rank 4, alpha 8) on {@code targets} only. */
+    public static org.prefopt.backends.djl.policy.DjlPolicyModel loraPolicy(String checkpoint, double lr,
+                                                                            java.util.List<String> targets) {
+        return Fixtures.policy(checkpoint, lr, new org.prefopt.backends.djl.lora.LoraSettings(4, 8, 0.0, targets));
+    }
+
     /** The {@code tiny} preset (random, seed 3) with its character tokenizer. */
     public static org.prefopt.backends.djl.policy.DjlPolicyModel tinyPolicy() {
         return org.prefopt.backends.djl.policy.Policies.tiny(Fixtures.backend(), "tiny",

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.prefopt.api.model.OnnxExportOptions;
 import org.prefopt.backends.djl.TestCheckpoints;
 import org.prefopt.backends.djl.policy.DjlPolicyModel;
 import org.prefopt.backends.onnx.export.OnnxExport;
@@ -65,6 +66,59 @@ class OnnxExportTest {
                 cache.close();
             }
         }
+    }
+
+    /**
+     * Float16 weights, caches and logits: each weight is rounded to 11 significant bits (relative error 2^-11), each
+     * cached key and value too, and the logits (of magnitude about 3 here: absolute error below 1e-3); through two
+     * layers of these random models that moved log-probs by up to 4.9e-3 (Llama) and 1.4e-2 (Qwen2, measured with
+     * onnxruntime-node too), so 2e-2 bounds it, while a wrong graph (a missing cast, a swapped cache) is off by
+     * tenths or more.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"llama", "qwen2"})
+    void float16ExportMatchesTheFloat64ReferenceWithinItsPrecision(String name) throws IOException {
+        Path dir = Path.of("target", "onnx-exports", name + "-float16");
+        try (DjlPolicyModel p = TestCheckpoints.policy(checkpoint(name))) {
+            p.exportOnnx(dir, OnnxExport.Storage.AUTO, new OnnxExportOptions(false, true));
+        }
+        assertTrue(Files.readString(dir.resolve("config.json")).contains("\"float16\""));
+        JsonNode expected = new ObjectMapper().readTree(checkpoint(name).resolve("expected.json").toFile());
+        double worst = 0;
+        try (OnnxDecoderSession s = OnnxDecoderSession.open(dir, 1)) {
+            for (int i = 0; i < expected.get("sequences").size(); i++) {
+                JsonNode seq = expected.get("sequences").get(i);
+                KvState cache = s.emptyCache(1);
+                for (int t = 0; t < seq.size(); t++) {
+                    long[] mask = new long[t + 1];
+                    Arrays.fill(mask, 1);
+                    var out = s.step(new long[] {seq.get(t).asLong()}, mask, new long[] {t}, 1, 1, cache);
+                    cache = out.cache();
+                    worst = Math.max(worst, maxLogProbDiff(expected.get("logits").get(i).get(t), out.logits()));
+                }
+                cache.close();
+            }
+        }
+        assertTrue(worst < 2e-2, name + ": float16 log-probs differ from the float64 reference by " + worst);
+        // float16 rounding is visible: the export is not float32 under another name
+        assertTrue(worst > 1e-6, name + ": " + worst);
+    }
+
+    static double maxLogProbDiff(JsonNode expected, float[] actual) {
+        int v = expected.size();
+        double[] e = new double[v];
+        double[] a = new double[v];
+        for (int j = 0; j < v; j++) {
+            e[j] = expected.get(j).asDouble();
+            a[j] = actual[j];
+        }
+        double[] le = logSoftmax(e);
+        double[] la = logSoftmax(a);
+        double worst = 0;
+        for (int j = 0; j < v; j++) {
+            worst = Math.max(worst, Math.abs(le[j] - la[j]));
+        }
+        return worst;
     }
 
     @Test

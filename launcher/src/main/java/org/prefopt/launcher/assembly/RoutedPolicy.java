@@ -107,8 +107,8 @@ public final class RoutedPolicy implements PolicyModel {
     }
 
     @Override
-    public void exportOnnx(Path directory) {
-        policy.exportOnnx(directory);
+    public void exportOnnx(Path directory, org.prefopt.api.model.OnnxExportOptions options) {
+        policy.exportOnnx(directory, options);
     }
 
     @Override

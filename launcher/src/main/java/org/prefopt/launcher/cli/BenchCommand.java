@@ -85,6 +85,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Machine-readable output.")
     boolean json;
 
+    @Option(names = "--sync", paramLabel = "<auto|session|inputs|adapters>",
+            description = "With --engine onnxruntime: how the engine follows the policy's updates (engine.sync).")
+    String sync;
+
     @Override
     public Integer call() throws Exception {
         if (policyArgs.model == null && policyArgs.preset == null) {
@@ -98,11 +102,19 @@ final class BenchCommand implements Callable<Integer> {
         atLeast("--repeats", repeats, 1);
         atLeast("--logits-chunk-tokens", logitsChunkTokens, 0);
         atLeast("--lora-rank", loraRank, 0);
+        List<String> engines = engines();
+        if (sync != null) {
+            policyArgs.engineOptions = Map.of("sync", sync);
+        }
         Map<String, Object> options = Map.of("learning-rate", 1e-4, "gradient-checkpointing", gradientCheckpointing,
                 "logits-chunk-tokens", logitsChunkTokens, "lora", loraRank == 0 ? Map.of("enabled", false)
                         : Map.of("enabled", true, "rank", loraRank, "alpha", 2 * loraRank));
         try (RunAssembly assembly = policyArgs.open(parent, "bench", options)) {
-            PolicyModel policy = RoutedPolicy.of(assembly);
+            // "policy" is the policy's own generator; any other engine is the one the assembly routed it through
+            PolicyModel own = assembly.component(Slot.POLICY, "policy");
+            PolicyModel routed = RoutedPolicy.of(assembly);
+            List<PolicyModel> generators = engines.stream().map(e -> e.equals("policy") ? own : routed).toList();
+            PolicyModel policy = routed;
             Backend backend = assembly.component(Slot.BACKEND, "backend");
             int vocab = policy.tokenizer().vocabSize();
             long params = policy.info().parameters();
@@ -114,24 +126,30 @@ final class BenchCommand implements Callable<Integer> {
             for (int i = 0; i < batch; i++) {
                 requests.add(new GenerationRequest("r" + i, randomTokens(rnd, promptLen, vocab), 1));
             }
-            policy.generate(requests.subList(0, Math.min(4, batch)), SamplingParams.greedy(4)); // warm-up
-            // generation's own peak (KV cache, per-token temporaries), apart from training's below
+            for (PolicyModel g : generators) {
+                g.generate(requests.subList(0, Math.min(4, batch)), SamplingParams.greedy(4)); // warm-up
+            }
+            // generation's own peak (KV cache, per-token temporaries), apart from training's below; with several
+            // engines it is the largest of theirs
             boolean genPeakReset = PeakResidentMemory.reset();
-            double genSeconds = Double.MAX_VALUE;
-            long genTokens = 0;
+            double[] genSeconds = new double[generators.size()];
+            long[] genTokens = new long[generators.size()];
+            Arrays.fill(genSeconds, Double.MAX_VALUE);
+            // engines interleaved within each repeat, on the same prompts and sampling seed
             for (int r = 0; r < repeats; r++) {
-                long t0 = System.nanoTime();
-                List<CompletionGroup> groups = policy.generate(requests,
-                        new SamplingParams(newTokens, 1.0, 1.0, 0, false, List.of(), r));
-                double s = (System.nanoTime() - t0) / 1e9;
-                if (s < genSeconds) {
-                    genSeconds = s;
-                    genTokens = groups.stream().mapToLong(g -> g.completions().get(0).length()).sum();
+                for (int e = 0; e < generators.size(); e++) {
+                    long t0 = System.nanoTime();
+                    List<CompletionGroup> groups = generators.get(e).generate(requests,
+                            new SamplingParams(newTokens, 1.0, 1.0, 0, false, List.of(), r));
+                    double s = (System.nanoTime() - t0) / 1e9;
+                    if (s < genSeconds[e]) {
+                        genSeconds[e] = s;
+                        genTokens[e] = groups.stream().mapToLong(g -> g.completions().get(0).length()).sum();
+                    }
                 }
             }
-            double genTps = genTokens / genSeconds;
             OptionalLong genPeak = genPeakReset ? PeakResidentMemory.read() : OptionalLong.empty();
-            OptionalDouble opsPerStep = policy.unwrap(GenerationOps.class)
+            OptionalDouble opsPerStep = own.unwrap(GenerationOps.class)
                     .map(GenerationOps::lastOpsPerDecodingStep).orElse(OptionalDouble.empty());
 
             List<TokenSequence> sequences = new ArrayList<>();
@@ -140,6 +158,8 @@ final class BenchCommand implements Callable<Integer> {
                         randomTokens(rnd, trainLen - trainLen / 4, vocab)));
             }
             double trainSeconds = Double.MAX_VALUE;
+            double[] syncSeconds = new double[generators.size()];
+            Arrays.fill(syncSeconds, Double.MAX_VALUE);
             // the training phase's own peak: generation's KV cache must not count
             boolean peakReset = PeakResidentMemory.reset();
             for (int r = 0; r <= repeats; r++) {
@@ -159,30 +179,75 @@ final class BenchCommand implements Callable<Integer> {
                 if (r > 0) { // the first step warms up autograd
                     trainSeconds = Math.min(trainSeconds, s);
                 }
+                for (int e = 0; e < generators.size(); e++) {
+                    syncSeconds[e] = Math.min(syncSeconds[e], syncAfterUpdate(generators.get(e), requests.get(0)));
+                }
             }
             double trainTps = (double) trainBatch * trainLen / trainSeconds;
             OptionalLong trainPeak = peakReset ? PeakResidentMemory.read() : OptionalLong.empty();
             // model FLOPs: 2·N per generated token; per trained token 6·N, or 4·N under LoRA (no weight gradients of
             // the frozen base; the adapters' own are negligible); attention terms left out
-            double genFraction = 2.0 * params * genTps / matmul;
+            List<Generation> gens = new ArrayList<>();
+            for (int e = 0; e < generators.size(); e++) {
+                double tps = genTokens[e] / genSeconds[e];
+                gens.add(new Generation(engines.get(e), tps, genSeconds[e], 2.0 * params * tps / matmul,
+                        Math.max(0, syncSeconds[e])));
+            }
             double trainFraction = (loraRank > 0 ? 4.0 : 6.0) * params * trainTps / matmul;
-            report(policy, backend, params, matmul, new Generation(genTps, genFraction, genPeak, opsPerStep), trainTps,
-                    trainFraction, trainPeak);
+            report(policy, backend, params, matmul, gens, genPeak, opsPerStep, trainTps, trainFraction, trainPeak);
         }
         return ExitCodes.OK;
     }
 
-    /** What the generation phase measured: rate, share of the matmul rate, peak memory, engine ops per step. */
-    private record Generation(double tokensPerSecond, double matmulFraction, OptionalLong peakRss,
-                              OptionalDouble opsPerStep) {
+    /**
+     * What the generation phase measured for one engine: rate, best time, share of the matmul rate, and the time it
+     * takes to take the policy's new weights after an optimizer step.
+     */
+    private record Generation(String engine, double tokensPerSecond, double seconds, double matmulFraction,
+                              double syncSeconds) {
     }
 
-    private void report(PolicyModel policy, Backend backend, long params, double matmul, Generation gen,
-                        double trainTps, double trainFraction, OptionalLong trainPeak) throws Exception {
+    /** {@code --engine}: one engine, or several separated by commas, measured side by side. */
+    private List<String> engines() {
+        if (sync != null && (policyArgs.engine == null || !policyArgs.engine.contains("onnxruntime"))) {
+            throw new UsageException("--sync is an option of the onnxruntime engine: add --engine onnxruntime");
+        }
+        if (policyArgs.engine == null) {
+            return List.of("policy");
+        }
+        List<String> list = Arrays.stream(policyArgs.engine.split(",")).map(String::strip).distinct().toList();
+        List<String> others = list.stream().filter(e -> !e.equals("policy")).toList();
+        if (list.contains("") || others.size() > 1) {
+            throw new UsageException("--engine '" + policyArgs.engine + "': give one engine, or policy and one"
+                    + " other engine separated by a comma (policy,onnxruntime) to measure them side by side");
+        }
+        policyArgs.engine = others.isEmpty() ? null : others.get(0);
+        return list;
+    }
+
+    /**
+     * Seconds an engine takes to follow an optimizer step: a one-token generation right after the step minus the
+     * same generation once more (the weights then unchanged).
+     */
+    private static double syncAfterUpdate(PolicyModel generator, GenerationRequest request) {
+        SamplingParams one = SamplingParams.greedy(1);
+        long t0 = System.nanoTime();
+        generator.generate(List.of(request), one);
+        long t1 = System.nanoTime();
+        generator.generate(List.of(request), one);
+        long t2 = System.nanoTime();
+        return ((t1 - t0) - (t2 - t1)) / 1e9;
+    }
+
+    private void report(PolicyModel policy, Backend backend, long params, double matmul, List<Generation> gens,
+                        OptionalLong genPeak, OptionalDouble opsPerStep, double trainTps, double trainFraction,
+                        OptionalLong trainPeak) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         String name = policyArgs.model != null ? policyArgs.model : policyArgs.preset;
+        Generation first = gens.get(0);
         if (json) {
-            ObjectNode o = new ObjectMapper().createObjectNode();
+            ObjectMapper mapper = new ObjectMapper();
+            ObjectNode o = mapper.createObjectNode();
             o.put("implementation", "prefopt");
             o.put("model", name);
             o.put("parameters", params);
@@ -191,14 +256,28 @@ final class BenchCommand implements Callable<Integer> {
             o.put("threads", backend.info().threads());
             o.put("generation_batch", batch);
             o.put("generation_new_tokens", newTokens);
-            o.put("generation_tokens_per_s", gen.tokensPerSecond());
-            if (gen.peakRss().isPresent()) {
-                o.put("generation_peak_rss_bytes", gen.peakRss().getAsLong());
+            o.put("generation_engine", first.engine());
+            o.put("generation_tokens_per_s", first.tokensPerSecond());
+            var engines = o.putArray("engines");
+            for (Generation g : gens) {
+                ObjectNode e = engines.addObject();
+                e.put("engine", g.engine());
+                e.put("generation_tokens_per_s", g.tokensPerSecond());
+                e.put("generation_seconds", g.seconds());
+                e.put("generation_matmul_fraction", g.matmulFraction());
+                e.put("sync_after_update_seconds", g.syncSeconds());
+                e.put("speedup_vs_first", g.tokensPerSecond() / first.tokensPerSecond());
+            }
+            if (sync != null) {
+                o.put("engine_sync", sync);
+            }
+            if (genPeak.isPresent()) {
+                o.put("generation_peak_rss_bytes", genPeak.getAsLong());
             } else {
                 o.putNull("generation_peak_rss_bytes");
             }
-            if (gen.opsPerStep().isPresent()) {
-                o.put("generation_ops_per_token", gen.opsPerStep().getAsDouble());
+            if (opsPerStep.isPresent()) {
+                o.put("generation_ops_per_token", opsPerStep.getAsDouble());
             } else {
                 o.putNull("generation_ops_per_token");
             }
@@ -214,18 +293,24 @@ final class BenchCommand implements Callable<Integer> {
                 o.putNull("train_peak_rss_bytes");
             }
             o.put("matmul_flops", matmul);
-            o.put("generation_matmul_fraction", gen.matmulFraction());
+            o.put("generation_matmul_fraction", first.matmulFraction());
             o.put("train_matmul_fraction", trainFraction);
             out.println(o);
         } else {
             out.printf("%s (%,d parameters) on %s/%s, %d threads%n", name, params, backend.info().device(),
                     policy.info().dtype(), backend.info().threads());
             out.printf("matmul rate (1024^3): %.1f GFLOP/s%n", matmul / 1e9);
-            out.printf("generation: %.0f tokens/s (batch %d, %d new tokens), %.1f%% of matmul rate%n",
-                    gen.tokensPerSecond(), batch, newTokens, 100 * gen.matmulFraction());
-            out.println("generation peak resident memory: " + mib(gen.peakRss()));
-            out.println("generation engine ops per generated token (one decoding step of the batch): "
-                    + (gen.opsPerStep().isPresent() ? String.format("%.0f", gen.opsPerStep().getAsDouble())
+            for (Generation g : gens) {
+                out.printf("generation (%s): %.0f tokens/s (batch %d, %d new tokens, best %.2f s), %.1f%% of matmul"
+                                + " rate; %.3f s to follow an optimizer step%s%s%n", g.engine(), g.tokensPerSecond(),
+                        batch, newTokens, g.seconds(), 100 * g.matmulFraction(), g.syncSeconds(),
+                        g.engine().equals("policy") || sync == null ? "" : " (sync = " + sync + ")",
+                        g == first ? "" : String.format(", %.2fx %s", g.tokensPerSecond() / first.tokensPerSecond(),
+                                first.engine()));
+            }
+            out.println("generation peak resident memory: " + mib(genPeak));
+            out.println("generation engine ops per generated token (one decoding step of the batch, policy engine): "
+                    + (opsPerStep.isPresent() ? String.format("%.0f", opsPerStep.getAsDouble())
                     : "not reported by this policy"));
             out.printf("training:   %.0f tokens/s (batch %d x %d, fwd+bwd+AdamW, %s%s), %.1f%% of matmul rate%n",
                     trainTps, trainBatch, trainLen, loraRank > 0 ? "LoRA rank " + loraRank : "full fine-tuning",

@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.prefopt.api.model.OnnxExportOptions;
 import org.prefopt.api.model.PolicyModel;
 import org.prefopt.launcher.rundir.ModelSource;
 import picocli.CommandLine.Command;
@@ -49,9 +51,28 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--merge", description = "With --format hf: merge the LoRA adapter into the base weights.")
     boolean merge;
 
+    @Option(names = "--lora-inputs", description = "With --format onnx: keep the LoRA adapter out of the weights; the"
+            + " graph takes each adapted projection's A and B matrices as inputs under PEFT's keys (the export an"
+            + " onnxruntime engine with engine.path feeds a training run's adapters to), and the directory also holds"
+            + " the adapter (adapter_model.safetensors).")
+    boolean loraInputs;
+
+    @Option(names = "--dtype", paramLabel = "<float32|float16>", description = "With --format onnx: the type of the"
+            + " weights, KV caches and logits (default float32; float16 as Optimum's fp16 exports, computed in float32"
+            + " inside the graph).")
+    String dtype;
+
     @Override
     public Integer call() throws Exception {
         ExportFormat f = ExportFormat.parse(format);
+        if (dtype != null && (f != ExportFormat.ONNX || !List.of("float32", "float16").contains(dtype))) {
+            throw new UsageException("--dtype " + dtype + ": --format onnx takes --dtype float32 or float16 (--format "
+                    + f.option() + " writes the checkpoint's own dtype)");
+        }
+        if (loraInputs && f != ExportFormat.ONNX) {
+            throw new UsageException("--lora-inputs makes the LoRA adapter inputs of an ONNX graph: use it with"
+                    + " --format onnx");
+        }
         if (merge && f != ExportFormat.HF) {
             throw new UsageException("--merge writes a whole checkpoint with the adapter merged in: use --format hf"
                     + " --merge (--format " + f.option() + " writes the adapter alone)");
@@ -81,7 +102,11 @@ final class ExportCommand implements Callable<Integer> {
             }
             case ONNX -> {
                 try {
-                    policy.exportOnnx(out);
+                    if (loraInputs && !policy.trainsAdapters()) {
+                        throw new UsageException("--lora-inputs: " + what + " has no LoRA adapter; export it"
+                                + " without --lora-inputs");
+                    }
+                    policy.exportOnnx(out, new OnnxExportOptions(loraInputs, "float16".equals(dtype)));
                 } catch (UnsupportedOperationException | IllegalStateException e) {
                     throw new UsageException("--format onnx: " + e.getMessage());
                 }

@@ -43,6 +43,9 @@ final class PolicyArgs {
             description = "What generates: the policy itself (default) or ONNX Runtime (with --threads threads).")
     String engine;
 
+    /** More options of the {@code engine} section (a command's own engine options, e.g. bench's --sync). */
+    Map<String, Object> engineOptions = Map.of();
+
     /** {@code --checkpoint} and {@code --base}: which checkpoint of a run, which base under a PEFT adapter. */
     static final class Source {
 
@@ -134,7 +137,9 @@ final class PolicyArgs {
         Map<String, Object> backend = Map.of("type", "djl-pytorch", "device", device, "threads", threads);
         Map<String, Object> sections = new LinkedHashMap<>(Map.of("backend", backend, "policy", policy));
         if (engine != null) {
-            sections.put("engine", engineSection(engine, threads));
+            Map<String, Object> section = new LinkedHashMap<>(engineSection(engine, threads));
+            section.putAll(engineOptions);
+            sections.put("engine", section);
         }
         Config raw = ConfigFactory.parseMap(sections,
                 "prefopt " + command + " command line");

@@ -19,4 +19,16 @@ class BenchCommandTest {
         CliTest.Result rank = CliTest.run("bench", "--preset", "tiny", "--lora-rank", "-2");
         assertTrue(rank.err().contains("--lora-rank must be >= 0 (got -2)"), rank.err());
     }
+
+    @Test
+    void engineListsTakePolicyAndOneOtherEngine() {
+        CliTest.Result r = CliTest.run("bench", "--preset", "tiny", "--engine", "onnxruntime,other");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--engine 'onnxruntime,other': give one engine, or policy and one other engine"
+                + " separated by a comma (policy,onnxruntime) to measure them side by side"), r.err());
+        CliTest.Result sync = CliTest.run("bench", "--preset", "tiny", "--sync", "adapters");
+        assertEquals(2, sync.code());
+        assertTrue(sync.err().contains("--sync is an option of the onnxruntime engine: add --engine onnxruntime"),
+                sync.err());
+    }
 }

@@ -98,6 +98,9 @@ class ExportRoundTripIT {
         ok("export", "--model", full.toString(), "--format", "onnx", "--out", onnx.toString());
         assertTrue(Files.size(onnx.resolve("model.onnx")) > 0, "model.onnx written");
         assertTrue(Files.isRegularFile(onnx.resolve("config.json")));
+        refused("export: --lora-inputs: run " + full + " (step-2) has no LoRA adapter; export it without"
+                + " --lora-inputs", "export", "--model", full.toString(), "--format", "onnx", "--lora-inputs", "--out",
+                dir.resolve("x").toString());
         Path lora = dir.resolve("lora");
         ok("run", Files.writeString(dir.resolve("lora.conf"), conf("lora", 3, "type = hf, path = \""
                 + base + "\", learning-rate = 2e-2, lora { enabled = true, rank = 4, alpha = 8, dropout = 0.0 }"))
@@ -119,6 +122,12 @@ class ExportRoundTripIT {
         assertEquals(2 * 7 * 2, keys.size(), keys.toString()); // 2 layers x 7 projections x (A, B)
         assertTrue(keys.contains("base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight"), keys.toString());
         assertTrue(keys.contains("base_model.model.model.layers.1.mlp.down_proj.lora_B.weight"), keys.toString());
+
+        // the training export: base weights, the adapter's A/B as graph inputs, the adapter's values beside it
+        Path loraInputs = dir.resolve("lora-inputs");
+        ok("export", "--model", lora.toString(), "--format", "onnx", "--lora-inputs", "--out", loraInputs.toString());
+        assertEquals(keys, safetensorsKeys(loraInputs.resolve("adapter_model.safetensors")));
+        assertTrue(Files.isRegularFile(loraInputs.resolve("model.onnx")));
 
         Path merged = dir.resolve("merged");
         ok("export", "--model", lora.toString(), "--format", "hf", "--merge", "--out", merged.toString());

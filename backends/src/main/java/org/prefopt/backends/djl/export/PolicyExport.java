@@ -123,8 +123,32 @@ public final class PolicyExport {
 
     /** The policy's weights by Hugging Face name with LoRA adapters merged in, as host tensors of {@code storeAs}. */
     public Map<String, TensorData> mergedTensors(TensorDType storeAs) {
+        return tensors(storeAs, true);
+    }
+
+    /** The base weights by Hugging Face name without the LoRA adapters (what the adapters are added to). */
+    public Map<String, TensorData> baseTensors(TensorDType storeAs) {
+        return tensors(storeAs, false);
+    }
+
+    /** The LoRA adapters' A and B matrices under PEFT's keys, float32 (empty under full fine-tuning). */
+    public Map<String, TensorData> adapterTensors() {
         JniUtils.setGradMode(false);
-        LoraAdapters lora = weights.lora();
+        Map<String, TensorData> t = new LinkedHashMap<>();
+        if (weights.lora() != null) {
+            weights.lora().parameters().forEach((k, v) -> t.put(k, NdTensors.fromNd(v, TensorDType.F32)));
+        }
+        return t;
+    }
+
+    /** The PEFT keys of the adapters' A and B matrices (empty under full fine-tuning), without copying them. */
+    public java.util.Set<String> adapterKeys() {
+        return weights.lora() == null ? java.util.Set.of() : weights.lora().parameters().keySet();
+    }
+
+    private Map<String, TensorData> tensors(TensorDType storeAs, boolean merge) {
+        JniUtils.setGradMode(false);
+        LoraAdapters lora = merge ? weights.lora() : null;
         Map<String, TensorData> t = new LinkedHashMap<>();
         for (var e : weights.base().entrySet()) {
             String module = e.getKey().endsWith(".weight")

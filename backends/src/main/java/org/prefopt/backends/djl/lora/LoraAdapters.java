@@ -103,6 +103,11 @@ public final class LoraAdapters implements ProjectionAdapters {
         return settings;
     }
 
+    /** The adapted modules (e.g. {@code model.layers.3.self_attn.q_proj}), in layer order. */
+    public java.util.Set<String> modules() {
+        return java.util.Collections.unmodifiableSet(adapters.keySet());
+    }
+
     @Override
     public boolean covers(String module) {
         return adapters.containsKey(module);
@@ -136,13 +141,17 @@ public final class LoraAdapters implements ProjectionAdapters {
     public Map<String, NDArray> parameters() {
         Map<String, NDArray> out = new LinkedHashMap<>();
         adapters.forEach((module, ab) -> {
-            out.put(pefKey(module, "lora_A"), ab[0]);
-            out.put(pefKey(module, "lora_B"), ab[1]);
+            out.put(peftKey(module, "lora_A"), ab[0]);
+            out.put(peftKey(module, "lora_B"), ab[1]);
         });
         return out;
     }
 
-    private static String pefKey(String module, String which) {
+    /**
+     * PEFT's key of an adapter matrix: {@code base_model.model.<module>.<lora_A|lora_B>.weight}, the one naming rule
+     * of adapter files and of the ONNX graph inputs that carry adapters.
+     */
+    public static String peftKey(String module, String which) {
         return "base_model.model." + module + "." + which + ".weight";
     }
 

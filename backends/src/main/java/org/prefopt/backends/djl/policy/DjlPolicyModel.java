@@ -10,6 +10,7 @@ import java.util.OptionalDouble;
 import org.prefopt.api.bench.GenerationOps;
 import org.prefopt.api.model.CompletionGroup;
 import org.prefopt.api.model.GenerationRequest;
+import org.prefopt.api.model.OnnxExportOptions;
 import org.prefopt.api.model.OptimizerStepResult;
 import org.prefopt.api.model.PolicyInfo;
 import org.prefopt.api.model.PolicyModel;
@@ -22,6 +23,7 @@ import org.prefopt.api.model.TokenSequence;
 import org.prefopt.backends.djl.DjlCompute;
 import org.prefopt.backends.safetensors.TensorDType;
 import org.prefopt.backends.djl.export.PolicyExport;
+import org.prefopt.backends.onnx.export.LoraInputs;
 import org.prefopt.backends.onnx.export.OnnxExport;
 import org.prefopt.backends.djl.generation.Generator;
 import org.prefopt.backends.djl.model.Decoder;
@@ -53,6 +55,7 @@ public final class DjlPolicyModel implements PolicyModel, GenerationOps {
     private final PolicyExport export;
     private final ModelInputs inputs;
     private long weightsVersion;
+    private long baseVersion;
 
     /**
      * @param weights      base weights (owned from now on, allocated under {@code manager})
@@ -153,6 +156,7 @@ public final class DjlPolicyModel implements PolicyModel, GenerationOps {
     public void resetReference() {
         JniUtils.setGradMode(false);
         weightsVersion++;
+        baseVersion++;
         if (weights.resetReference()) {
             trainer.resetMoments();
         }
@@ -171,6 +175,7 @@ public final class DjlPolicyModel implements PolicyModel, GenerationOps {
     @Override
     public void loadTrainingState(Path directory) {
         weightsVersion++;
+        baseVersion++;
         state.load(directory);
     }
 
@@ -182,19 +187,47 @@ public final class DjlPolicyModel implements PolicyModel, GenerationOps {
         return weightsVersion;
     }
 
+    /**
+     * Changes whenever the base weights may have changed (a reference reset that merges the adapters into them, a
+     * loaded state; under full fine-tuning every step changes them too, see {@link #weightsVersion}): under LoRA an
+     * engine that feeds the adapters needs a new copy of the base only when this changes.
+     */
+    public long baseVersion() {
+        return trainsAdapters() ? baseVersion : weightsVersion;
+    }
+
     /** Rejects what the model cannot take (ids outside the vocabulary, sequences past its context), as generate. */
     public void checkGeneration(List<GenerationRequest> requests, SamplingParams params) {
         inputs.checkGeneration(requests, params);
     }
 
     @Override
-    public void exportOnnx(Path directory) {
-        exportOnnx(directory, OnnxExport.Storage.AUTO);
+    public void exportOnnx(Path directory, OnnxExportOptions options) {
+        exportOnnx(directory, OnnxExport.Storage.AUTO, options);
     }
 
     /** {@link #exportOnnx(Path)}, choosing where the weights go. */
     public void exportOnnx(Path directory, OnnxExport.Storage storage) {
-        OnnxExport.write(directory, config, export.mergedTensors(TensorDType.F32), export.tokenizerDir(), storage);
+        exportOnnx(directory, storage, OnnxExportOptions.DEFAULT);
+    }
+
+    /**
+     * {@link #exportOnnx(Path, OnnxExportOptions)}, choosing where the weights go. With LoRA inputs the directory
+     * also holds the current adapters as a PEFT adapter ({@code adapter_model.safetensors}, {@code
+     * adapter_config.json}): the values to feed the graph.
+     */
+    public void exportOnnx(Path directory, OnnxExport.Storage storage, OnnxExportOptions options) {
+        TensorDType dtype = options.float16() ? TensorDType.F16 : TensorDType.F32;
+        if (!options.loraInputs()) {
+            OnnxExport.write(directory, config, export.mergedTensors(dtype), export.tokenizerDir(), storage);
+            return;
+        }
+        if (!trainsAdapters()) {
+            throw new IllegalStateException("LoRA inputs: policy '" + name + "' has no LoRA adapters (full"
+                    + " fine-tuning); export it without them (adapters merged is the same model)");
+        }
+        OnnxExport.write(directory, config, export.baseTensors(dtype), export.tokenizerDir(), storage,
+                LoraInputs.of(weights.lora()), tmp -> weights.lora().savePeft(tmp, name));
     }
 
     /** The part that writes the policy for other tools (merged weights, tokenizer files). */

@@ -6,43 +6,67 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.prefopt.api.model.CompletionGroup;
 import org.prefopt.api.model.GenerationRequest;
 import org.prefopt.api.model.PolicyModel;
 import org.prefopt.api.model.RolloutEngine;
 import org.prefopt.api.model.SamplingParams;
 import org.prefopt.backends.djl.policy.DjlPolicyModel;
+import org.prefopt.backends.onnx.export.LoraInputs;
 import org.prefopt.backends.onnx.export.OnnxExport;
 import org.prefopt.backends.onnx.generation.OnnxGenerator;
+import org.prefopt.backends.onnx.runtime.ExecutionDevice;
 import org.prefopt.backends.onnx.runtime.OnnxDecoderSession;
 import org.prefopt.backends.safetensors.TensorDType;
 import org.prefopt.backends.safetensors.TensorData;
 
 /**
- * {@code engine { type = onnxruntime, threads = 0, path = "" }}: generates with ONNX Runtime (CPU execution
- * provider). Without {@code path} it runs the policy's own weights: the policy is exported in memory (adapters
- * merged) into a new session whenever its weights changed since the last call (after each optimizer step), which on
- * {@code tiny} costs about 0.15 s. With {@code path} it runs that ONNX model (Optimum's text-generation-with-past
- * layout, exported here or elsewhere) with the policy's tokenizer, and never syncs: for evaluating an exported model.
+ * {@code engine { type = onnxruntime, threads = 0, path = "", sync = auto, device = cpu, dtype = float32 }}:
+ * generates with ONNX
+ * Runtime. Without {@code path} it runs the policy's own weights and follows them whenever they change (after each
+ * optimizer step) as {@link SyncMode} says. With {@code path} it runs that ONNX model (Optimum's
+ * text-generation-with-past layout, exported here or elsewhere) with the policy's tokenizer: a self-contained graph
+ * never syncs (for evaluating an exported model); a graph with LoRA adapter inputs is fed the policy's adapters.
  */
 public final class OnnxRuntimeEngine implements RolloutEngine {
 
     private final int threads;
     private final Path path;
-    private final boolean weightsAsInputs;
+    private final SyncMode sync;
+    private final ExecutionDevice device;
+    /** F32 or F16: how the engine's own export stores the weights (and so the caches and logits). */
+    private final TensorDType dtype;
     private OnnxDecoderSession session;
+    /** Whether the session takes the policy's LoRA adapters as inputs. */
+    private boolean adapterInputs;
     private DjlPolicyModel syncedPolicy;
     private long syncedVersion;
+    private long syncedBase;
+    private int sessionsOpened;
 
     /**
-     * @param path            an exported model (directory or file), or null to run the policy's weights
-     * @param weightsAsInputs follow the policy by feeding its weights as graph inputs to one session, instead of a
-     *                        new session over an in-memory export after every update
+     * @param path an exported model (directory or file), or null to run the policy's weights
      */
-    public OnnxRuntimeEngine(int threads, Path path, boolean weightsAsInputs) {
+    public OnnxRuntimeEngine(int threads, Path path, SyncMode sync, ExecutionDevice device, TensorDType dtype) {
+        if (dtype != TensorDType.F32 && dtype != TensorDType.F16) {
+            throw new IllegalArgumentException("the engine exports float32 or float16, not " + dtype);
+        }
         this.threads = threads;
         this.path = path;
-        this.weightsAsInputs = weightsAsInputs;
+        this.sync = sync;
+        this.device = device;
+        this.dtype = dtype;
+    }
+
+    public OnnxRuntimeEngine(int threads, Path path, SyncMode sync, ExecutionDevice device) {
+        this(threads, path, sync, device, TensorDType.F32);
+    }
+
+    public OnnxRuntimeEngine(int threads, Path path, SyncMode sync) {
+        this(threads, path, sync, ExecutionDevice.CPU);
     }
 
     @Override
@@ -54,53 +78,85 @@ public final class OnnxRuntimeEngine implements RolloutEngine {
         }
         djl.checkGeneration(requests, params);
         if (path != null) {
-            if (session == null) {
-                session = OnnxDecoderSession.open(path, threads);
-                if (session.vocab() != djl.config().vocabSize()) {
-                    String source = session.source();
-                    int vocab = session.vocab();
-                    session.close();
-                    session = null;
-                    throw new IllegalArgumentException(source + ": the model's vocabulary has " + vocab
-                            + " rows but the policy's tokenizer and config.json have " + djl.config().vocabSize()
-                            + "; export the model with the tokenizer it is evaluated with");
-                }
-            }
-        } else if (session == null || syncedPolicy != djl || syncedVersion != djl.weightsVersion()) {
-            Map<String, TensorData> weights = djl.exporter().mergedTensors(TensorDType.F32);
-            if (weightsAsInputs && session != null && syncedPolicy == djl) {
-                session.feed(weights);
-            } else {
-                OnnxDecoderSession fresh = sessionOf(djl, weights);
-                close();
-                session = fresh;
-                syncedPolicy = djl;
-            }
-            syncedVersion = djl.weightsVersion();
+            openExport(djl);
+        } else {
+            follow(djl);
         }
         return new OnnxGenerator(session, djl.weights().manager()).generate(djl.tokenizer(), requests, params);
     }
 
-    /**
-     * A session over the policy's current weights: weights fed as inputs, or in memory, or through a temporary
-     * directory past 2 GB.
-     */
-    private OnnxDecoderSession sessionOf(DjlPolicyModel djl, Map<String, TensorData> weights) {
-        if (weightsAsInputs) {
-            OnnxDecoderSession s = OnnxDecoderSession.of(OnnxExport.bytes(djl.config(), weights, true),
-                    djl.info().name() + " (ONNX export, weights as inputs)", threads);
+    /** Sessions opened so far: one per export of the policy (and the one over {@code path}). */
+    public synchronized int sessionsOpened() {
+        return sessionsOpened;
+    }
+
+    /** The mode in effect for {@code policy}: {@link SyncMode#AUTO} resolved, the policy's training checked. */
+    static SyncMode resolve(SyncMode sync, DjlPolicyModel policy) {
+        if (sync == SyncMode.AUTO) {
+            return policy.trainsAdapters() ? SyncMode.ADAPTERS : SyncMode.SESSION;
+        }
+        if (sync == SyncMode.ADAPTERS && !policy.trainsAdapters()) {
+            throw new IllegalArgumentException("engine.sync = adapters feeds the policy's LoRA adapters, but policy '"
+                    + policy.info().name() + "' trains every weight (full fine-tuning): use engine.sync = session or"
+                    + " inputs, or train LoRA adapters (policy.lora)");
+        }
+        return sync;
+    }
+
+    private void follow(DjlPolicyModel djl) {
+        SyncMode mode = resolve(sync, djl);
+        boolean samePolicy = session != null && syncedPolicy == djl;
+        if (samePolicy && syncedVersion == djl.weightsVersion()) {
+            return;
+        }
+        if (samePolicy && mode == SyncMode.INPUTS) {
+            session.feed(djl.exporter().mergedTensors(dtype));
+        } else if (samePolicy && mode == SyncMode.ADAPTERS && syncedBase == djl.baseVersion()) {
+            session.feed(djl.exporter().adapterTensors());
+        } else {
+            OnnxDecoderSession fresh = sessionOf(djl, mode);
+            close();
+            session = fresh;
+            sessionsOpened++;
+            syncedPolicy = djl;
+            adapterInputs = mode == SyncMode.ADAPTERS;
+        }
+        syncedVersion = djl.weightsVersion();
+        syncedBase = djl.baseVersion();
+    }
+
+    /** A session over the policy's current weights, in the form {@code mode} follows them in. */
+    private OnnxDecoderSession sessionOf(DjlPolicyModel djl, SyncMode mode) {
+        String name = djl.info().name() + (dtype == TensorDType.F16 ? ", float16" : "");
+        if (mode == SyncMode.INPUTS) {
+            Map<String, TensorData> weights = djl.exporter().mergedTensors(dtype);
+            OnnxDecoderSession s = OnnxDecoderSession.of(OnnxExport.bytes(djl.config(), weights, true, null),
+                    name + " (ONNX export, weights as inputs)", threads, device);
             s.feed(weights);
             return s;
         }
+        LoraInputs lora = mode == SyncMode.ADAPTERS ? LoraInputs.of(djl.weights().lora()) : null;
+        Map<String, TensorData> weights = lora == null ? djl.exporter().mergedTensors(dtype)
+                : djl.exporter().baseTensors(dtype);
         long bytes = weights.values().stream().mapToLong(t -> t.data().remaining()).sum();
-        if (bytes <= OnnxExport.INLINE_LIMIT) {
-            return OnnxDecoderSession.of(OnnxExport.bytes(djl.config(), weights, false),
-                    djl.info().name() + " (in-memory ONNX export)", threads);
+        OnnxDecoderSession s = bytes <= OnnxExport.INLINE_LIMIT
+                ? OnnxDecoderSession.of(OnnxExport.bytes(djl.config(), weights, false, lora),
+                        name + " (in-memory ONNX export" + (lora == null ? ")" : ", LoRA adapters as inputs)"),
+                        threads, device)
+                : throughTemporaryDirectory(djl, weights, lora);
+        if (lora != null) {
+            s.feed(djl.exporter().adapterTensors());
         }
+        return s;
+    }
+
+    /** Over 2 GB a model cannot be one protobuf message: its weights go to external data in a temporary directory. */
+    private OnnxDecoderSession throughTemporaryDirectory(DjlPolicyModel djl, Map<String, TensorData> weights,
+                                                        LoraInputs lora) {
         try {
             Path dir = Files.createTempDirectory("prefopt-onnx-engine").resolve("model");
-            OnnxExport.write(dir, djl.config(), weights, null, OnnxExport.Storage.EXTERNAL);
-            OnnxDecoderSession s = OnnxDecoderSession.open(dir, threads);
+            OnnxExport.write(dir, djl.config(), weights, null, OnnxExport.Storage.EXTERNAL, lora);
+            OnnxDecoderSession s = OnnxDecoderSession.open(dir, threads, device);
             // the session holds the weights now; the files are not needed any more
             try (var files = Files.list(dir)) {
                 for (Path f : files.toList()) {
@@ -113,6 +169,83 @@ public final class OnnxRuntimeEngine implements RolloutEngine {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the policy's ONNX export to a temporary directory", e);
         }
+    }
+
+    /**
+     * Opens {@code path} once, checks it against the policy (vocabulary, adapter inputs) and, when the graph takes
+     * LoRA adapters, feeds the policy's current ones whenever they changed.
+     */
+    private void openExport(DjlPolicyModel djl) {
+        if (session == null) {
+            OnnxDecoderSession s = OnnxDecoderSession.open(path, threads, device);
+            try {
+                if (s.vocab() != djl.config().vocabSize()) {
+                    throw new IllegalArgumentException(s.source() + ": the model's vocabulary has " + s.vocab()
+                            + " rows but the policy's tokenizer and config.json have " + djl.config().vocabSize()
+                            + "; export the model with the tokenizer it is evaluated with");
+                }
+                adapterInputs = checkAdapterInputs(s, djl);
+            } catch (RuntimeException e) {
+                s.close();
+                throw e;
+            }
+            session = s;
+            sessionsOpened++;
+            syncedPolicy = null;
+        }
+        if (adapterInputs && (syncedPolicy != djl || syncedVersion != djl.weightsVersion())) {
+            session.feed(djl.exporter().adapterTensors());
+            syncedPolicy = djl;
+            syncedVersion = djl.weightsVersion();
+        }
+    }
+
+    /**
+     * Whether the export at {@code path} takes the policy's LoRA adapters as inputs; refuses an export whose adapter
+     * inputs are not exactly the adapters the run trains, and, with {@code sync = adapters}, one without any.
+     */
+    private boolean checkAdapterInputs(OnnxDecoderSession s, DjlPolicyModel djl) {
+        SortedSet<String> graph = new TreeSet<>(s.extraInputs());
+        Set<String> trained = djl.trainsAdapters() ? djl.exporter().adapterKeys() : Set.of();
+        SortedSet<String> unknown = new TreeSet<>(graph);
+        unknown.removeIf(LoraInputs::isAdapterKey);
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException(s.source() + ": the graph has inputs the engine cannot feed: "
+                    + unknown + "; the engine runs exports whose inputs are the decoder's and LoRA adapters"
+                    + " (prefopt export --format onnx, with or without --lora-inputs)");
+        }
+        if (graph.isEmpty()) {
+            if (sync == SyncMode.ADAPTERS) {
+                throw new IllegalArgumentException(s.source() + ": engine.sync = adapters, but the graph has no LoRA"
+                        + " adapter inputs (a merged export)" + (trained.isEmpty() ? ""
+                        : " and the run trains " + trained.size() + " adapter matrices, such as '"
+                        + new TreeSet<>(trained).first() + "'") + "; export the policy with"
+                        + " `prefopt export --format onnx --lora-inputs`, or leave engine.path empty to let the"
+                        + " engine export the policy itself");
+            }
+            return false;
+        }
+        if (trained.isEmpty()) {
+            throw new IllegalArgumentException(s.source() + ": the graph takes LoRA adapter inputs (such as '"
+                    + graph.first() + "') but policy '" + djl.info().name() + "' trains no adapters; train LoRA"
+                    + " adapters on the same modules (policy.lora), or use an export without --lora-inputs");
+        }
+        SortedSet<String> missing = new TreeSet<>(trained);
+        missing.removeAll(graph);
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException(s.source() + ": the run trains LoRA adapters the export does not"
+                    + " carry; the graph has no input " + missing + "; export this run's policy again with"
+                    + " `prefopt export --format onnx --lora-inputs` (same lora.target-modules), or leave"
+                    + " engine.path empty to let the engine export the policy itself");
+        }
+        SortedSet<String> extra = new TreeSet<>(graph);
+        extra.removeAll(trained);
+        if (!extra.isEmpty()) {
+            throw new IllegalArgumentException(s.source() + ": the graph takes LoRA adapter inputs the run does not"
+                    + " train: " + extra + "; train adapters on the same modules (lora.target-modules) or export"
+                    + " this run's policy with `prefopt export --format onnx --lora-inputs`");
+        }
+        return true;
     }
 
     @Override

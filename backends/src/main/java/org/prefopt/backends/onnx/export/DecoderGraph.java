@@ -27,6 +27,7 @@ final class DecoderGraph {
 
     private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
     private static final int INT64 = TensorProto.DataType.INT64_VALUE;
+    private static final int FLOAT16 = TensorProto.DataType.FLOAT16_VALUE;
     /** The additive mask of a hidden key: finite, as the policy's, so fully masked padding rows stay NaN-free. */
     private static final float MASKED = -1e30f;
 
@@ -36,9 +37,17 @@ final class DecoderGraph {
     private final Set<String> added = new HashSet<>();
     private final GraphBuilder g;
     private final boolean weightsAsInputs;
+    private final LoraInputs lora;
+    /** FLOAT or FLOAT16: the type of the stored weights, the caches and the logits; compute is float32 either way. */
+    private final int storedType;
+    /** The float32 value of each weight (a float16 weight's Cast), by weight name. */
+    private final Map<String, String> widened = new java.util.HashMap<>();
 
-    private DecoderGraph(ModelConfig cfg, Map<String, TensorData> weights, GraphBuilder g, boolean weightsAsInputs) {
+    private DecoderGraph(ModelConfig cfg, Map<String, TensorData> weights, GraphBuilder g, boolean weightsAsInputs,
+                         LoraInputs lora) {
         this.weightsAsInputs = weightsAsInputs;
+        this.lora = lora;
+        this.storedType = weights.get(Decoder.EMBEDDING).dtype() == TensorDType.F16 ? FLOAT16 : FLOAT;
         this.cfg = cfg;
         this.weights = weights;
         this.expected = ModelWeights.expectedShapes(cfg).keySet();
@@ -50,21 +59,36 @@ final class DecoderGraph {
      *
      * @param weightsAsInputs make every weight a graph input of its name (fed at run time, so an engine can follow a
      *                        training policy without a new session) instead of an initializer
+     * @param lora            adapters carried as graph inputs next to the (unmerged) base weights, or null
      */
-    static void build(ModelConfig cfg, Map<String, TensorData> weights, GraphBuilder g, boolean weightsAsInputs) {
+    static void build(ModelConfig cfg, Map<String, TensorData> weights, GraphBuilder g, boolean weightsAsInputs,
+                      LoraInputs lora) {
+        TensorData embedding = weights.get(Decoder.EMBEDDING);
+        TensorDType dtype = embedding == null ? TensorDType.F32 : embedding.dtype();
+        if (dtype != TensorDType.F32 && dtype != TensorDType.F16) {
+            throw new IllegalArgumentException("the ONNX export stores weights as float32 or float16, not " + dtype);
+        }
+        if (lora != null) {
+            for (String module : lora.modules()) {
+                if (!ModelWeights.expectedShapes(cfg).containsKey(module + ".weight")) {
+                    throw new IllegalArgumentException("LoRA adapter on '" + module + "', which is not a projection"
+                            + " of this model");
+                }
+            }
+        }
         for (var e : ModelWeights.expectedShapes(cfg).entrySet()) {
             TensorData t = weights.get(e.getKey());
             if (t == null) {
                 throw new IllegalArgumentException("the ONNX export needs weight '" + e.getKey() + "', which the"
                         + " model does not have");
             }
-            if (t.dtype() != TensorDType.F32 || !Arrays.equals(t.shape(), e.getValue())) {
-                throw new IllegalArgumentException("weight '" + e.getKey() + "' must be F32 of shape "
+            if (t.dtype() != dtype || !Arrays.equals(t.shape(), e.getValue())) {
+                throw new IllegalArgumentException("weight '" + e.getKey() + "' must be " + dtype + " of shape "
                         + Arrays.toString(e.getValue()) + " (got " + t.dtype() + " "
                         + Arrays.toString(t.shape()) + ")");
             }
         }
-        new DecoderGraph(cfg, weights, g, weightsAsInputs).build();
+        new DecoderGraph(cfg, weights, g, weightsAsInputs, lora).build();
     }
 
     private void build() {
@@ -77,13 +101,13 @@ final class DecoderGraph {
         g.input(OnnxNames.ATTENTION_MASK, INT64, "batch_size", "total_sequence_length");
         g.input(OnnxNames.POSITION_IDS, INT64, "batch_size", "sequence_length");
         for (int l = 0; l < layers; l++) {
-            g.input(OnnxNames.pastKey(l), FLOAT, "batch_size", kvh, "past_sequence_length", d);
-            g.input(OnnxNames.pastValue(l), FLOAT, "batch_size", kvh, "past_sequence_length", d);
+            g.input(OnnxNames.pastKey(l), storedType, "batch_size", kvh, "past_sequence_length", d);
+            g.input(OnnxNames.pastValue(l), storedType, "batch_size", kvh, "past_sequence_length", d);
         }
-        g.output(OnnxNames.LOGITS, FLOAT, "batch_size", "sequence_length", (long) cfg.vocabSize());
+        g.output(OnnxNames.LOGITS, storedType, "batch_size", "sequence_length", (long) cfg.vocabSize());
         for (int l = 0; l < layers; l++) {
-            g.output(OnnxNames.presentKey(l), FLOAT, "batch_size", kvh, "total_sequence_length", d);
-            g.output(OnnxNames.presentValue(l), FLOAT, "batch_size", kvh, "total_sequence_length", d);
+            g.output(OnnxNames.presentKey(l), storedType, "batch_size", kvh, "total_sequence_length", d);
+            g.output(OnnxNames.presentValue(l), storedType, "batch_size", kvh, "total_sequence_length", d);
         }
 
         String bt = g.op("Shape", OnnxNames.INPUT_IDS);
@@ -98,7 +122,21 @@ final class DecoderGraph {
         x = rmsNorm(x, "model.norm.weight");
         String logits = g.op("Gemm", List.of(attr("transB", 1L)), x, weight(Decoder.headName(cfg)));
         String shapeLogits = g.op("Concat", List.of(attr("axis", 0L)), bt, g.ints(cfg.vocabSize()));
-        g.opNamed(OnnxNames.LOGITS, "Reshape", List.of(), logits, shapeLogits);
+        if (storedType == FLOAT) {
+            g.opNamed(OnnxNames.LOGITS, "Reshape", List.of(), logits, shapeLogits);
+        } else {
+            narrowed(OnnxNames.LOGITS, g.op("Reshape", logits, shapeLogits));
+        }
+    }
+
+    /** {@code value} (float32) as graph output {@code output}, float16. */
+    private void narrowed(String output, String value) {
+        g.opNamed(output, "Cast", List.of(attr("to", (long) FLOAT16)), value);
+    }
+
+    /** A float32 view of {@code name}, a value of the stored type. */
+    private String widen(String name) {
+        return storedType == FLOAT ? name : g.op("Cast", List.of(attr("to", (long) FLOAT)), name);
     }
 
     /**
@@ -151,9 +189,19 @@ final class DecoderGraph {
         String v = g.op("Transpose", perm, g.op("Reshape", linear(h, p + "self_attn.v_proj"), shapeKv));
         q = rope(q, rotary);
         k = rope(k, rotary);
-        String kAll = g.opNamed(OnnxNames.presentKey(l), "Concat", List.of(attr("axis", 2L)), OnnxNames.pastKey(l), k);
-        String vAll = g.opNamed(OnnxNames.presentValue(l), "Concat", List.of(attr("axis", 2L)),
-                OnnxNames.pastValue(l), v);
+        String kAll;
+        String vAll;
+        if (storedType == FLOAT) {
+            kAll = g.opNamed(OnnxNames.presentKey(l), "Concat", List.of(attr("axis", 2L)), OnnxNames.pastKey(l), k);
+            vAll = g.opNamed(OnnxNames.presentValue(l), "Concat", List.of(attr("axis", 2L)), OnnxNames.pastValue(l),
+                    v);
+        } else {
+            // float16 caches (Optimum's fp16 layout), attention in float32
+            kAll = g.op("Concat", List.of(attr("axis", 2L)), widen(OnnxNames.pastKey(l)), k);
+            vAll = g.op("Concat", List.of(attr("axis", 2L)), widen(OnnxNames.pastValue(l)), v);
+            narrowed(OnnxNames.presentKey(l), kAll);
+            narrowed(OnnxNames.presentValue(l), vAll);
+        }
         // query heads grouped per shared KV head; broadcasting over the group axis avoids repeating K and V
         String qg = g.op("Reshape", q, g.ints(0, kvh, cfg.kvGroups(), -1, d));
         String kt = g.op("Transpose", List.of(attrInts("perm", 0, 1, 2, 4, 3)), g.op("Unsqueeze", kAll, g.ints(2)));
@@ -184,24 +232,41 @@ final class DecoderGraph {
         return g.op("Mul", normed, weight(weightName));
     }
 
-    /** {@code x W^T + b} for activations {@code [tokens, in]}. */
+    /** {@code x W^T + b} for activations {@code [tokens, in]}, plus {@code scale · (x A^T) B^T} when adapted. */
     private String linear(String x, String module) {
         String bias = module + ".bias";
-        return expected.contains(bias)
+        String y = expected.contains(bias)
                 ? g.op("Gemm", List.of(attr("transB", 1L)), x, weight(module + ".weight"), weight(bias))
                 : g.op("Gemm", List.of(attr("transB", 1L)), x, weight(module + ".weight"));
+        if (lora == null || !lora.modules().contains(module)) {
+            return y;
+        }
+        long[] w = weights.get(module + ".weight").shape();
+        String a = LoraInputs.aKey(module);
+        String b = LoraInputs.bKey(module);
+        g.input(a, FLOAT, (long) lora.rank(), w[1]);
+        g.input(b, FLOAT, w[0], (long) lora.rank());
+        // the policy's order: the rank-r product first, then B, then the scale (Gemm's alpha)
+        String low = g.op("Gemm", List.of(attr("transB", 1L)), x, a);
+        String delta = g.op("Gemm", List.of(attr("transB", 1L), attr("alpha", (float) lora.scale())), low, b);
+        return g.op("Add", y, delta);
     }
 
-    /** The initializer of a weight, added on first use (a tied head reuses the embedding). */
+    /**
+     * The float32 value of a weight, its initializer (or input) added on first use (a tied head reuses the
+     * embedding); a float16 weight is widened by a Cast, which ONNX Runtime folds into a float32 constant when the
+     * weight is an initializer (its CPU provider has few float16 kernels).
+     */
     private String weight(String name) {
         if (added.add(name)) {
             TensorData t = weights.get(name);
             if (weightsAsInputs) {
-                g.input(name, FLOAT, Arrays.stream(t.shape()).boxed().toArray());
+                g.input(name, storedType, Arrays.stream(t.shape()).boxed().toArray());
             } else {
-                g.weight(name, FLOAT, t.shape(), t.data());
+                g.weight(name, storedType, t.shape(), t.data());
             }
+            widened.put(name, widen(name));
         }
-        return name;
+        return widened.get(name);
     }
 }

@@ -10,12 +10,14 @@ import org.prefopt.api.io.AtomicFiles;
 import org.prefopt.backends.djl.export.PolicyExport;
 import org.prefopt.backends.djl.model.ModelConfig;
 import org.prefopt.backends.onnx.OnnxNames;
+import org.prefopt.backends.safetensors.TensorDType;
 import org.prefopt.backends.safetensors.TensorData;
 
 /**
  * Writes a decoder as an Optimum-style ONNX directory, swapped in atomically: {@code model.onnx} (with
  * {@code model.onnx_data} when the weights do not fit one protobuf message), {@code config.json} and the tokenizer
- * files. The weights are float32 and already merged (LoRA adapters folded in by the caller).
+ * files. The weights are float32, or float16 (then the caches and logits are float16 too, as in Optimum's fp16
+ * exports, and the graph computes in float32 between Casts), merged or with the LoRA adapters as inputs.
  */
 public final class OnnxExport {
 
@@ -43,27 +45,46 @@ public final class OnnxExport {
      */
     public static void write(Path directory, ModelConfig config, Map<String, TensorData> weights, Path tokenizerDir,
                              Storage storage) {
+        write(directory, config, weights, tokenizerDir, storage, null);
+    }
+
+    /**
+     * @param weights every weight of the model by Hugging Face name, float32; with {@code lora}, the base weights
+     *                without the adapters
+     * @param lora    adapters carried as graph inputs (PEFT's keys, fed at run time), or null for a self-contained
+     *                graph
+     */
+    public static void write(Path directory, ModelConfig config, Map<String, TensorData> weights, Path tokenizerDir,
+                             Storage storage, LoraInputs lora) {
+        write(directory, config, weights, tokenizerDir, storage, lora, tmp -> { });
+    }
+
+    /** @param alsoWrite writes more files into the directory before it is swapped in (the adapters' values) */
+    public static void write(Path directory, ModelConfig config, Map<String, TensorData> weights, Path tokenizerDir,
+                             Storage storage, LoraInputs lora, AtomicFiles.DirectoryWriter alsoWrite) {
         long bytes = weights.values().stream().mapToLong(t -> t.data().remaining()).sum();
         boolean external = storage == Storage.EXTERNAL || bytes > INLINE_LIMIT;
         AtomicFiles.writeDirectory(directory, tmp -> {
             ModelProto model;
             try (WeightStore store = external ? WeightStore.external(tmp.resolve(OnnxNames.DATA_FILE))
                     : WeightStore.inline()) {
-                model = model(config, weights, store, false);
+                model = model(config, weights, store, false, lora);
             }
             try (OutputStream out = Files.newOutputStream(tmp.resolve(OnnxNames.MODEL_FILE))) {
                 model.writeTo(out);
             }
-            config.write(tmp.resolve("config.json"), "float32");
+            boolean half = weights.values().stream().anyMatch(t -> t.dtype() == TensorDType.F16);
+            config.write(tmp.resolve("config.json"), half ? "float16" : "float32");
             PolicyExport.copyTokenizerFiles(tokenizerDir, tmp);
+            alsoWrite.write(tmp);
         });
     }
 
     /** The model in memory (weights through {@code store}). */
     static ModelProto model(ModelConfig config, Map<String, TensorData> weights, WeightStore store,
-                            boolean weightsAsInputs) {
+                            boolean weightsAsInputs, LoraInputs lora) {
         GraphBuilder g = new GraphBuilder("prefopt_" + config.architecture(), store);
-        DecoderGraph.build(config, weights, g, weightsAsInputs);
+        DecoderGraph.build(config, weights, g, weightsAsInputs, lora);
         return ModelProto.newBuilder().setIrVersion(IR_VERSION).setProducerName("prefopt")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
                 .setGraph(g.build()).build();
@@ -74,7 +95,13 @@ public final class OnnxExport {
      * weight a graph input of its Hugging Face name, to be fed at run time.
      */
     public static byte[] bytes(ModelConfig config, Map<String, TensorData> weights, boolean weightsAsInputs) {
-        return model(config, weights, WeightStore.inline(), weightsAsInputs).toByteArray();
+        return bytes(config, weights, weightsAsInputs, null);
+    }
+
+    /** {@link #bytes(ModelConfig, Map, boolean)} with the LoRA adapters {@code lora} as graph inputs. */
+    public static byte[] bytes(ModelConfig config, Map<String, TensorData> weights, boolean weightsAsInputs,
+                               LoraInputs lora) {
+        return model(config, weights, WeightStore.inline(), weightsAsInputs, lora).toByteArray();
     }
 
 }

@@ -3,7 +3,9 @@ package org.prefopt.backends.onnx.runtime;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.nio.FloatBuffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.Map;
 import org.prefopt.backends.onnx.OnnxNames;
 
@@ -30,7 +32,9 @@ public final class KvState implements AutoCloseable {
     }
 
     static KvState empty(OnnxDecoderSession s, int rows) {
-        return fromHost(s, new float[s.layers()][0], new float[s.layers()][0], rows, 0);
+        ByteBuffer[] none = new ByteBuffer[s.layers()];
+        Arrays.fill(none, ByteBuffer.allocateDirect(0));
+        return fromHost(s, none, none, rows, 0);
     }
 
     static KvState of(OnnxDecoderSession s, OrtSession.Result result, int rows) {
@@ -45,14 +49,15 @@ public final class KvState implements AutoCloseable {
         return new KvState(s, k, v, result, rows);
     }
 
-    private static KvState fromHost(OnnxDecoderSession s, float[][] k, float[][] v, int rows, long length) {
+    /** Tensors of the session's cache type over {@code k} and {@code v} (direct, native order). */
+    private static KvState fromHost(OnnxDecoderSession s, ByteBuffer[] k, ByteBuffer[] v, int rows, long length) {
         OnnxTensor[] kt = new OnnxTensor[k.length];
         OnnxTensor[] vt = new OnnxTensor[v.length];
         long[] shape = {rows, s.kvHeads(), length, s.headDim()};
         try {
             for (int l = 0; l < k.length; l++) {
-                kt[l] = OnnxTensor.createTensor(s.env(), FloatBuffer.wrap(k[l]), shape);
-                vt[l] = OnnxTensor.createTensor(s.env(), FloatBuffer.wrap(v[l]), shape);
+                kt[l] = OnnxTensor.createTensor(s.env(), k[l], shape, s.cacheType());
+                vt[l] = OnnxTensor.createTensor(s.env(), v[l], shape, s.cacheType());
             }
         } catch (OrtException e) {
             throw new IllegalStateException(s.source() + ": cannot create a cache tensor: " + e.getMessage(), e);
@@ -87,9 +92,10 @@ public final class KvState implements AutoCloseable {
      */
     public KvState select(int[] pick) {
         long length = length();
-        int rowSize = Math.toIntExact(session.kvHeads() * length * session.headDim());
-        float[][] k = new float[keys.length][];
-        float[][] v = new float[keys.length][];
+        int rowSize = Math.toIntExact(session.kvHeads() * length * session.headDim()
+                * session.cacheType().size);
+        ByteBuffer[] k = new ByteBuffer[keys.length];
+        ByteBuffer[] v = new ByteBuffer[keys.length];
         for (int l = 0; l < keys.length; l++) {
             k[l] = gather(keys[l], pick, rowSize);
             v[l] = gather(values[l], pick, rowSize);
@@ -97,11 +103,13 @@ public final class KvState implements AutoCloseable {
         return fromHost(session, k, v, pick.length, length);
     }
 
-    private static float[] gather(OnnxTensor t, int[] pick, int rowSize) {
-        FloatBuffer src = t.getFloatBuffer();
-        float[] out = new float[Math.multiplyExact(pick.length, rowSize)];
+    /** Rows {@code pick} of {@code t}, {@code rowBytes} each, as a direct buffer in native order. */
+    private static ByteBuffer gather(OnnxTensor t, int[] pick, int rowBytes) {
+        ByteBuffer src = t.getByteBuffer();
+        ByteBuffer out = ByteBuffer.allocateDirect(Math.multiplyExact(pick.length, rowBytes))
+                .order(ByteOrder.nativeOrder());
         for (int i = 0; i < pick.length; i++) {
-            src.get(pick[i] * rowSize, out, i * rowSize, rowSize);
+            out.put(i * rowBytes, src, pick[i] * rowBytes, rowBytes);
         }
         return out;
     }

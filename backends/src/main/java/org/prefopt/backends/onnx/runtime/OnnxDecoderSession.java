@@ -7,6 +7,8 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import ai.onnxruntime.platform.Fp16Conversions;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
@@ -22,7 +24,8 @@ import org.prefopt.backends.safetensors.TensorData;
 /**
  * An ONNX Runtime session over a decoder with Optimum's {@code text-generation-with-past} interface (ours or one
  * exported elsewhere), checked when opened: the three token inputs, a key and value cache input per layer with the
- * same {@code [batch, kv_heads, seq, head_dim]} layout, float32 logits over a fixed vocabulary. {@link #step} runs
+ * same {@code [batch, kv_heads, seq, head_dim]} layout and type (float32, or float16 as in Optimum's fp16 exports),
+ * float32 or float16 logits over a fixed vocabulary. {@link #step} runs
  * one forward pass and returns the logits of each row's last position and the grown cache.
  */
 public final class OnnxDecoderSession implements AutoCloseable {
@@ -34,6 +37,9 @@ public final class OnnxDecoderSession implements AutoCloseable {
     private final int kvHeads;
     private final int headDim;
     private final int vocab;
+    /** FLOAT or FLOAT16: the caches' type (the engine feeds back what the graph returned). */
+    private OnnxJavaType cacheType;
+    private final OnnxJavaType logitsType;
     /** Values of graph inputs beyond the decoder's (weights fed at run time), passed to every step. */
     private final Map<String, OnnxTensor> fedInputs = new HashMap<>();
 
@@ -71,13 +77,16 @@ public final class OnnxDecoderSession implements AutoCloseable {
             }
         }
         NodeInfo logits = session.getOutputInfo().get(OnnxNames.LOGITS);
-        if (logits == null || !(logits.getInfo() instanceof TensorInfo t) || t.type != OnnxJavaType.FLOAT
+        if (logits == null || !(logits.getInfo() instanceof TensorInfo t)
+                || (t.type != OnnxJavaType.FLOAT && t.type != OnnxJavaType.FLOAT16)
                 || t.getShape().length != 3 || t.getShape()[2] <= 0) {
-            throw new IllegalArgumentException(source + ": the graph needs a float32 output '" + OnnxNames.LOGITS
+            throw new IllegalArgumentException(source + ": the graph needs a float32 or float16 output '"
+                    + OnnxNames.LOGITS
                     + "' of shape [batch, sequence, vocab] with a fixed vocab (got "
                     + (logits == null ? "none" : logits.getInfo()) + ")");
         }
         this.vocab = Math.toIntExact(t.getShape()[2]);
+        this.logitsType = t.type;
     }
 
     private long[] cacheShape(Map<String, NodeInfo> inputs, String name) {
@@ -88,9 +97,15 @@ public final class OnnxDecoderSession implements AutoCloseable {
                     + " kv_heads, sequence, head_dim] with fixed kv_heads and head_dim (got "
                     + (info == null ? "none" : info.getInfo()) + ")");
         }
-        if (t.type != OnnxJavaType.FLOAT) {
+        if (t.type != OnnxJavaType.FLOAT && t.type != OnnxJavaType.FLOAT16) {
             throw new IllegalArgumentException(source + ": cache input '" + name + "' is " + t.type
-                    + "; the engine runs float32 models (export with the default float32)");
+                    + "; the engine runs models with float32 or float16 caches");
+        }
+        if (cacheType == null) {
+            cacheType = t.type;
+        } else if (cacheType != t.type) {
+            throw new IllegalArgumentException(source + ": cache input '" + name + "' is " + t.type + ", unlike "
+                    + OnnxNames.pastKey(0) + " (" + cacheType + ")");
         }
         return t.getShape();
     }
@@ -101,6 +116,11 @@ public final class OnnxDecoderSession implements AutoCloseable {
      * @param threads intra-op threads; 0 lets ONNX Runtime choose
      */
     public static OnnxDecoderSession open(Path path, int threads) {
+        return open(path, threads, ExecutionDevice.CPU);
+    }
+
+    /** {@link #open(Path, int)} on {@code device}. */
+    public static OnnxDecoderSession open(Path path, int threads, ExecutionDevice device) {
         Path file = Files.isDirectory(path) ? path.resolve(OnnxNames.MODEL_FILE) : path;
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("no ONNX model at " + file.toAbsolutePath() + " (an ONNX export"
@@ -109,7 +129,7 @@ public final class OnnxDecoderSession implements AutoCloseable {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession session;
         try {
-            session = env.createSession(file.toString(), options(threads));
+            session = env.createSession(file.toString(), options(threads, device));
         } catch (OrtException e) {
             throw new IllegalArgumentException(file + " is not an ONNX model ONNX Runtime can load: "
                     + e.getMessage(), e);
@@ -119,9 +139,14 @@ public final class OnnxDecoderSession implements AutoCloseable {
 
     /** A session over an in-memory model (weights inline). */
     public static OnnxDecoderSession of(byte[] model, String name, int threads) {
+        return of(model, name, threads, ExecutionDevice.CPU);
+    }
+
+    /** {@link #of(byte[], String, int)} on {@code device}. */
+    public static OnnxDecoderSession of(byte[] model, String name, int threads, ExecutionDevice device) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try {
-            return wrap(name, env, env.createSession(model, options(threads)));
+            return wrap(name, env, env.createSession(model, options(threads, device)));
         } catch (OrtException e) {
             throw new IllegalArgumentException(name + ": ONNX Runtime cannot load the model: " + e.getMessage(), e);
         }
@@ -139,8 +164,9 @@ public final class OnnxDecoderSession implements AutoCloseable {
         }
     }
 
-    private static OrtSession.SessionOptions options(int threads) throws OrtException {
+    private static OrtSession.SessionOptions options(int threads, ExecutionDevice device) throws OrtException {
         OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+        device.apply(o);
         o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         if (threads > 0) {
             o.setIntraOpNumThreads(threads);
@@ -172,6 +198,23 @@ public final class OnnxDecoderSession implements AutoCloseable {
     }
 
     /**
+     * The graph inputs beyond the decoder's token and cache inputs (weights or LoRA adapters fed at run time), sorted.
+     */
+    public java.util.SortedSet<String> extraInputs() {
+        try {
+            java.util.SortedSet<String> out = new java.util.TreeSet<>(session.getInputInfo().keySet());
+            out.removeAll(List.of(OnnxNames.INPUT_IDS, OnnxNames.ATTENTION_MASK, OnnxNames.POSITION_IDS));
+            for (int l = 0; l < layers; l++) {
+                out.remove(OnnxNames.pastKey(l));
+                out.remove(OnnxNames.pastValue(l));
+            }
+            return out;
+        } catch (OrtException e) {
+            throw new IllegalStateException(source + ": cannot read the graph's inputs: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Feeds (or replaces) the graph inputs named by {@code values}' keys, such as the weights of a graph exported
      * with weights as inputs; every later step passes them.
      */
@@ -183,7 +226,12 @@ public final class OnnxDecoderSession implements AutoCloseable {
                     throw new IllegalArgumentException(source + ": the graph has no input '" + e.getKey() + "'");
                 }
                 TensorData t = e.getValue();
-                OnnxTensor tensor = OnnxTensor.createTensor(env, t.data().duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer(), t.shape());
+                ByteBuffer le = t.data().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+                OnnxTensor tensor = switch (t.dtype()) {
+                    case F32 -> OnnxTensor.createTensor(env, le.asFloatBuffer(), t.shape());
+                    case F16 -> OnnxTensor.createTensor(env, le.asShortBuffer(), t.shape(), OnnxJavaType.FLOAT16);
+                    case BF16 -> OnnxTensor.createTensor(env, le.asShortBuffer(), t.shape(), OnnxJavaType.BFLOAT16);
+                };
                 OnnxTensor old = fedInputs.put(e.getKey(), tensor);
                 if (old != null) {
                     old.close();
@@ -205,6 +253,11 @@ public final class OnnxDecoderSession implements AutoCloseable {
 
     int headDim() {
         return headDim;
+    }
+
+    /** FLOAT or FLOAT16. */
+    OnnxJavaType cacheType() {
+        return cacheType;
     }
 
     OrtEnvironment env() {
@@ -233,7 +286,9 @@ public final class OnnxDecoderSession implements AutoCloseable {
             past.feed(in);
             OrtSession.Result result = session.run(in);
             float[] last = new float[batch * vocab];
-            FloatBuffer logits = ((OnnxTensor) result.get(OnnxNames.LOGITS).orElseThrow()).getFloatBuffer();
+            OnnxTensor logitsTensor = (OnnxTensor) result.get(OnnxNames.LOGITS).orElseThrow();
+            FloatBuffer logits = logitsType == OnnxJavaType.FLOAT ? logitsTensor.getFloatBuffer()
+                    : Fp16Conversions.convertFp16BufferToFloatBuffer(logitsTensor.getShortBuffer());
             for (int r = 0; r < batch; r++) {
                 logits.get(Math.toIntExact(((long) r * seq + seq - 1) * vocab), last, r * vocab, vocab);
             }
