@@ -57,8 +57,14 @@ class Float16TrainingTest {
     private static final LossScaleSettings CLEAN = new LossScaleSettings(4096, 2.0, 0.5, 2000);
 
     private static DjlPolicyModel policy(DjlCompute compute, LoraSettings lora, LossScaleSettings scale) {
+        return policy(compute, lora, scale, 0, false);
+    }
+
+    private static DjlPolicyModel policy(DjlCompute compute, LoraSettings lora, LossScaleSettings scale,
+                                         int logitsChunkTokens, boolean gradientCheckpointing) {
         PolicySettings s = new PolicySettings(new OptimizerSettings(1e-2, 0.01, 0.9, 0.999, 1e-8, 1.0,
-                new LrSchedule("constant", 0, 0)), lora, null, 7, 0, false, true, scale);
+                new LrSchedule("constant", 0, 0)), lora, null, 7, logitsChunkTokens, gradientCheckpointing, true,
+                scale);
         return Policies.fromCheckpoint(compute, Fixtures.checkpoint("llama"), new TestTokenizer(), s);
     }
 
@@ -322,6 +328,36 @@ class Float16TrainingTest {
             assertEquals((double) skips, p.optimizerMetrics().get(PolicyTrainer.SKIPPED_STEPS));
             System.out.printf("default scale 2^16 on the llama fixture: %d skipped step(s), then scale %.0f%n", skips,
                     scale);
+        }
+    }
+
+    /**
+     * The memory-saving paths under float16: gradient checkpointing re-runs each layer from its float16 input, and
+     * chunked logits recompute the float32 log-softmax per chunk; the gradients are those of the plain path (the
+     * same float16 ops on the same values, summed in another order: 1e-3 of the norm).
+     */
+    @Test
+    void gradientCheckpointingAndChunkedLogitsTrainUnderFloat16() {
+        for (LoraSettings lora : new LoraSettings[] {Fixtures.lora(), null}) {
+            try (DjlPolicyModel plain = policy(F16, lora, CLEAN);
+                 DjlPolicyModel saving = policy(F16, lora, CLEAN, 2, true)) {
+                if (lora != null) {
+                    randomiseAdapters(plain, saving);
+                }
+                double a = plain.accumulateGradients(BATCH, PolicyTrainingTest.SFT, false).loss();
+                double b = saving.accumulateGradients(BATCH, PolicyTrainingTest.SFT, false).loss();
+                assertEquals(a, b, 1e-6 * Math.abs(a));
+                for (String name : trainableNames(plain)) {
+                    float[] g = gradient(plain, name);
+                    float[] h = gradient(saving, name);
+                    float[] d = new float[g.length];
+                    for (int i = 0; i < d.length; i++) {
+                        d[i] = g[i] - h[i];
+                    }
+                    assertTrue(norm(g) > 0, name + " got no gradient");
+                    assertTrue(norm(d) <= 1e-3 * norm(g), name + ": " + norm(d) / norm(g));
+                }
+            }
         }
     }
 }

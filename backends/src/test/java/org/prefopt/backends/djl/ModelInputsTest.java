@@ -70,6 +70,35 @@ class ModelInputsTest {
         assertTrue(msg.contains("weight '" + victim + "' holds NaN or infinite values"), msg);
     }
 
+    /** A weight finite in the file but beyond float16's 65504 is refused under float16 as such, not as damage. */
+    @Test
+    void weightsBeyondFloat16RangeAreRefusedUnderFloat16() throws Exception {
+        Path dir = copyOfLlama(null);
+        Map<String, TensorData> tensors = new LinkedHashMap<>();
+        try (CheckpointTensors in = CheckpointTensors.open(dir)) {
+            for (String name : in.names()) {
+                tensors.put(name, in.read(name));
+            }
+        }
+        String victim = "model.norm.weight";
+        float[] values = new float[(int) tensors.get(victim).shape()[0]];
+        java.util.Arrays.fill(values, 1f);
+        values[0] = 70000f;
+        tensors.put(victim, TensorData.ofFloats(tensors.get(victim).shape(), values));
+        SafetensorsWriter.write(dir.resolve("model.safetensors"), tensors, Map.of());
+        DjlBackend f16 = new DjlBackend("cpu", "float16", 2);
+        try {
+            String msg = assertThrows(SafetensorsFormatException.class, () -> org.prefopt.backends.djl.policy.Policies
+                    .fromCheckpoint(f16, dir, new TestTokenizer(), Fixtures.settings(1e-3, null, null, 7)))
+                    .getMessage();
+            assertTrue(msg.contains("weight '" + victim + "' holds values beyond float16's range (|x| > 65504)")
+                    && msg.contains("use dtype = float32"), msg);
+        } finally {
+            f16.close();
+        }
+        Fixtures.policy(dir).close(); // float32 takes it
+    }
+
     @Test
     void tokenIdsOutsideTheVocabularyAndSequencesBeyondTheContextAreRefused() throws Exception {
         try (DjlPolicyModel p = Fixtures.policy(copyOfLlama("\"max_position_embeddings\": 8"))) {

@@ -69,6 +69,9 @@ public final class ModelWeights {
                 }
                 NDArray weight = NdTensors.toNd(manager, t, dtype);
                 out.put(e.getKey(), weight);
+                if (dtype == DataType.FLOAT16 && !finite(weight)) {
+                    requireFloat16Range(manager, t, dir, e.getKey());
+                }
                 requireFinite(weight, dir, e.getKey());
             }
         } catch (RuntimeException e) {
@@ -78,17 +81,34 @@ public final class ModelWeights {
         return out;
     }
 
+    private static boolean finite(NDArray weight) {
+        try (NDArray nan = weight.isNaN(); NDArray inf = weight.isInfinite(); NDArray bad = nan.logicalOr(inf);
+             NDArray any = bad.any()) {
+            return !any.getBoolean();
+        }
+    }
+
+    /**
+     * A weight that is finite in the checkpoint but not in float16 (bfloat16 and float32 reach 3e38, float16 65504):
+     * said as such, not as a damaged checkpoint.
+     */
+    private static void requireFloat16Range(NDManager manager, TensorData t, Path dir, String name) {
+        try (NDManager tmp = manager.newSubManager()) {
+            if (finite(NdTensors.toNd(tmp, t, DataType.FLOAT32))) {
+                throw new SafetensorsFormatException(dir + ": weight '" + name + "' holds values beyond float16's"
+                        + " range (|x| > 65504), which become inf under backend.dtype = float16; use dtype = float32");
+            }
+        }
+    }
+
     /**
      * A checkpoint with NaN or infinite weights would train and generate NaN without a word; it is refused at load,
      * naming the tensor. The temporaries are closed here, not left to the model's manager.
      */
     private static void requireFinite(NDArray weight, Path dir, String name) {
-        try (NDArray nan = weight.isNaN(); NDArray inf = weight.isInfinite(); NDArray bad = nan.logicalOr(inf);
-             NDArray any = bad.any()) {
-            if (any.getBoolean()) {
-                throw new SafetensorsFormatException(dir + ": weight '" + name + "' holds NaN or infinite values;"
-                        + " the checkpoint is damaged (or was saved after training diverged)");
-            }
+        if (!finite(weight)) {
+            throw new SafetensorsFormatException(dir + ": weight '" + name + "' holds NaN or infinite values;"
+                    + " the checkpoint is damaged (or was saved after training diverged)");
         }
     }
 
