@@ -16,22 +16,27 @@ import org.prefopt.backends.djl.policy.PolicySettings;
 /**
  * The memory plan of a DJL policy: what {@code Decoder}, {@code SequenceScorer}, {@code TrunkPass}, {@code Generator},
  * {@code KvCache}, {@code PolicyWeights} and {@code AdamW} allocate for a workload, counted from the model's shape.
- * Training computes in float32 whatever the backend's dtype (DJL 0.36 casts outside autograd), so gradients,
- * moments, activations and logits are counted at 4 bytes; weights and the KV cache at the backend's dtype.
+ * Weights, the KV cache and the matrix products' outputs are counted at the backend's dtype; AdamW's moments, LoRA
+ * adapters, RMSNorm and softmax internals and the logits at 4 bytes (float16 training computes those in float32).
+ * Under float16 full fine-tuning the trained weights also have float32 master copies and their gradients are float16,
+ * so a trained parameter costs 2 + 4 + 2 + 8 bytes, as in float32 (4 + 4 + 8).
  *
  * <p>What a training micro-batch of {@code N = rows x tokens} positions holds per decoder layer
  * ({@link #layerActivations}): DJL frees an array when its manager closes, and a training step's forward pass runs in
  * one manager until its backward pass is done, so every array {@code Decoder.layer} creates stays alive, not only
- * those autograd saves. Counted from {@code Decoder.layer}, in floats: hidden-size arrays: each RMSNorm's square,
- * quotient and weighted output (2 x 3), the o_proj and down_proj outputs and the two residual sums (10 N h);
- * query-size: the q projection, RoPE's negated half, concatenation and three products and sum (3.5), the copies
- * torch's batched matmul makes of q, of k and v broadcast over the query groups, the attention output and its
- * re-laid copy for o_proj (9.5 N q); key/value-size: the k and v projections and k's RoPE (5.5 N kv); the float32
- * attention scores, scaled scores and probabilities (3 x rows x heads x tokens^2); the SwiGLU MLP: gate, up,
- * sigmoid(gate), gate x sigmoid, their product (5 N intermediate); LoRA, per adapted projection: {@code x A} (N r),
- * {@code x A B}, its scaled copy and the sum with the base projection (3 N out) and, with dropout, the dropped input
- * (N in floats) and its mask (N in bytes). Gradient checkpointing runs each layer in its own manager, so it holds
- * the layer inputs and one layer's arrays.
+ * those autograd saves. Counted from {@code Decoder.layer} in elements, with {@code a} the backend dtype's bytes:
+ * hidden-size arrays: each RMSNorm's float32 square and quotient (and, under float16, its float32 input and the
+ * cast-down output) and weighted output, the o_proj and down_proj outputs and the two residual sums (40 bytes
+ * x N h either way: 2 x 3 x 4 + 4 x 4 in float32, 2 x (3 x 4 + 2 x 2) + 4 x 2 in float16); query-size: the q
+ * projection, RoPE's negated half, concatenation and three products and sum (3.5), the copies torch's batched
+ * matmul makes of q, of k and v broadcast over the query groups, the attention output and its re-laid copy for
+ * o_proj (9.5 a N q); key/value-size: the k and v projections and k's RoPE (5.5 a N kv); the attention scores,
+ * scaled scores and probabilities in float32 (12 bytes x rows x heads x tokens^2; under float16 also the float16
+ * product and the cast-down probabilities: 16 bytes); the SwiGLU MLP: gate, up, sigmoid(gate), gate x sigmoid,
+ * their product (5 a N intermediate); LoRA, per adapted projection, in float32: {@code x A} (N r), {@code x A B},
+ * its scaled copy and the sum with the base projection (3 N out; under float16 the input's float32 copy, N in)
+ * and, with dropout, the dropped input (N in floats) and its mask (N in bytes). Gradient checkpointing runs each
+ * layer in its own manager, so it holds the layer inputs and one layer's arrays.
  */
 public final class PolicyMemory {
 
@@ -78,8 +83,14 @@ public final class PolicyMemory {
                     "%,d parameters: rank %d on %s in %d layers", loraParams, lora.rank(), lora.targetModules(),
                     c.numLayers())));
         }
-        items.add(resident("gradients (float32)", trained * F32, String.format("%,d trained parameters (%s)", trained,
-                lora == null ? "full fine-tuning" : "LoRA")));
+        boolean halfMasters = lora == null && bytes < F32;
+        if (halfMasters) {
+            items.add(resident("float32 master weights", params * F32,
+                    "float16 full fine-tuning: AdamW updates float32 masters, the working copy is rounded from them"));
+        }
+        long gradientBytes = halfMasters ? bytes : F32;
+        items.add(resident("gradients (" + (halfMasters ? w.dtype() : "float32") + ")", trained * gradientBytes,
+                String.format("%,d trained parameters (%s)", trained, lora == null ? "full fine-tuning" : "LoRA")));
         items.add(resident("AdamW moments (float32)", 2 * trained * F32, "m and v of every trained parameter"));
         if (lora == null && s.referenceCopy()) {
             items.add(resident("reference copy", params * bytes,
@@ -102,7 +113,7 @@ public final class PolicyMemory {
         }
         addGeneration(items, c, w, onnx ? F32 : bytes, onnx);
         if (w.trainingRows() > 0) {
-            addTraining(items, c, s, w);
+            addTraining(items, c, s, w, bytes);
         }
         return new MemoryPlan(shape.source(), items);
     }
@@ -119,7 +130,7 @@ public final class PolicyMemory {
                         w.generationRows(), positions, c.numLayers(), c.numKvHeads(), c.headDim(), bytes)));
         // prefill: each distinct prompt once, one layer's arrays at a time (Decoder.forwardReleasing); decoding: a
         // step's float32 logits and what sampling makes of them (log-softmax, probabilities)
-        long prefill = layerActivations(c, null, w.generationPrompts(), w.promptTokens());
+        long prefill = layerActivations(c, null, w.generationPrompts(), w.promptTokens(), bytes);
         long decoding = 3L * w.generationRows() * c.vocabSize() * F32;
         items.add(new MemoryItem("generation working set", Math.max(prefill, decoding), MemoryPhase.GENERATION,
                 String.format("the larger of the prefill of %d prompts x %d tokens (one layer at a time) and a"
@@ -127,13 +138,14 @@ public final class PolicyMemory {
                         w.promptTokens(), w.generationRows())));
     }
 
-    private static void addTraining(List<MemoryItem> items, ModelConfig c, PolicySettings s, MemoryWorkload w) {
+    private static void addTraining(List<MemoryItem> items, ModelConfig c, PolicySettings s, MemoryWorkload w,
+                                    long bytes) {
         int rows = w.trainingRows();
         int tokens = w.trainingSequenceTokens();
         long positions = (long) rows * tokens;
-        long layer = layerActivations(c, s.lora(), rows, tokens);
+        long layer = layerActivations(c, s.lora(), rows, tokens, bytes);
         if (s.gradientCheckpointing()) {
-            long inputs = (c.numLayers() + 1L) * positions * c.hiddenSize() * F32;
+            long inputs = (c.numLayers() + 1L) * positions * c.hiddenSize() * bytes;
             items.add(training("activations (gradient checkpointing)", inputs + layer, String.format(
                     "%d layer inputs of %d rows x %d tokens x hidden, plus one layer re-run with its graph",
                     c.numLayers() + 1, rows, tokens)));
@@ -163,29 +175,28 @@ public final class PolicyMemory {
     }
 
     /**
-     * Bytes one decoder layer holds for {@code rows x tokens} positions (the tensors the class comment lists), in
-     * float32.
+     * Bytes one decoder layer holds for {@code rows x tokens} positions (the tensors the class comment lists) when its
+     * matrix products run in a dtype of {@code bytes} bytes (4: float32, 2: float16).
      */
-    static long layerActivations(ModelConfig c, LoraSettings lora, long rows, long tokens) {
+    static long layerActivations(ModelConfig c, LoraSettings lora, long rows, long tokens, long bytes) {
         long n = rows * tokens;
         long h = c.hiddenSize();
         long q = (long) c.numHeads() * c.headDim();
         long kv = (long) c.numKvHeads() * c.headDim();
         long inter = c.intermediateSize();
-        long floats = 10 * n * h + (19 * n * q + 11 * n * kv) / 2 + 3 * rows * c.numHeads() * tokens * tokens
-                + 5 * n * inter;
-        long extra = 0;
+        long half = bytes < F32 ? 1 : 0;
+        long scores = (3 * F32 + half * 2 * bytes) * rows * c.numHeads() * tokens * tokens;
+        long total = 10 * F32 * n * h + (19 * n * q + 11 * n * kv) * bytes / 2 + scores + 5 * n * inter * bytes;
         if (lora != null) {
             for (String module : lora.targetModules()) {
                 long in = inputSize(c, module);
-                floats += n * lora.rank() + 3 * n * outputSize(c, module);
+                total += (n * lora.rank() + 3 * n * outputSize(c, module) + half * n * in) * F32;
                 if (lora.dropout() > 0) {
-                    floats += n * in;
-                    extra += n * in; // the dropout mask, one byte per element
+                    total += n * in * F32 + n * in; // the dropped input, and its mask at one byte per element
                 }
             }
         }
-        return floats * F32 + extra;
+        return total;
     }
 
     /** LoRA parameters: rank x (in + out) per adapted projection and layer. */

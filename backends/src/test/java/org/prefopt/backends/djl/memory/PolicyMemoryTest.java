@@ -83,7 +83,7 @@ class PolicyMemoryTest {
         // the layer adds, per adapted projection, x A (N r) and x A B, its scaled copy and the sum (3 N out):
         // q: 32 + 192, v: 32 + 96
         long layer = (2672 + 352) * 4;
-        assertEquals(layer, PolicyMemory.layerActivations(TOY, lora, 2, 8));
+        assertEquals(layer, PolicyMemory.layerActivations(TOY, lora, 2, 8, 4));
         // 3 saved layer inputs of 16 positions x hidden 4, plus one layer re-run
         assertEquals(3 * 16 * 4 * 4 + layer, b.get("activations (gradient checkpointing)"));
         // 4 tokens per chunk over 2 rows: 2 columns, 4 positions; 6 copies x 4 x 10 x 4 + (2 x 5) x 4 x 4
@@ -95,7 +95,25 @@ class PolicyMemoryTest {
     void loraDropoutKeepsTheDroppedInputAndItsMask() {
         LoraSettings lora = new LoraSettings(2, 4, 0.1, List.of("down_proj"));
         // down_proj (in 6, out 4): x A (16 x 2), 3 x 16 x 4 out, dropped input (16 x 6 floats) and mask (16 x 6 bytes)
-        assertEquals((2672 + 32 + 192 + 96) * 4 + 96, PolicyMemory.layerActivations(TOY, lora, 2, 8));
+        assertEquals((2672 + 32 + 192 + 96) * 4 + 96, PolicyMemory.layerActivations(TOY, lora, 2, 8, 4));
+    }
+
+    @Test
+    void float16FullFineTuningKeepsFloat32MastersAndHalfActivations() {
+        MemoryWorkload w = new MemoryWorkload("cpu", "float16", "policy", 2, 4, 3, 5, 2, 5);
+        Map<String, Long> b = bytes(PolicyMemory.plan(new PlannedShape(TOY, "toy", 0), settings(null, 0, false, false), w));
+        assertEquals(600, b.get("weights (float16)"));
+        assertEquals(1200, b.get("float32 master weights"));
+        assertEquals(600, b.get("gradients (float16)"));
+        assertEquals(2400, b.get("AdamW moments (float32)"));
+        assertEquals(448, b.get("KV cache"));
+        // one layer at N = 16: hidden 40 bytes x 16 x 4 = 2560; (19 x 16 x 4 + 11 x 16 x 2) x 2 / 2 = 1568; scores
+        // (3 x 4 + 2 x 2) x 2 rows x 2 heads x 8 x 8 = 4096; MLP 5 x 16 x 6 x 2 = 960
+        assertEquals(9184, PolicyMemory.layerActivations(TOY, null, 2, 8, 2));
+        assertEquals(2 * 9184, b.get("activations (all layers kept)"));
+        // LoRA under float16 adds the adapted input's float32 copy (N in): q_proj 16 x 4 x 4 bytes
+        LoraSettings lora = new LoraSettings(2, 4, 0.0, List.of("q_proj"));
+        assertEquals(9184 + (32 + 192 + 64) * 4, PolicyMemory.layerActivations(TOY, lora, 2, 8, 2));
     }
 
     @Test
