@@ -54,8 +54,8 @@ public final class Policies {
         NDManager m = compute.manager().newSubManager();
         try {
             Map<String, NDArray> w = ModelWeights.load(m, cfg, dir, compute.dtype());
-            return new DjlPolicyModel(dir.getFileName().toString(), compute, cfg, m, w, tokenizer, dir, dir,
-                    settings);
+            return new DjlPolicyModel(dir.getFileName().toString(), compute, cfg, m, w,
+                    VocabBoundTokenizer.forModel(cfg.vocabSize(), tokenizer), dir, dir, settings);
         } catch (RuntimeException e) {
             m.close();
             throw e;
@@ -82,10 +82,7 @@ public final class Policies {
         }
         TextTokenizer tokenizer = HfTokenizers.load(dir);
         var cfg = Presets.get(preset, TinyTokenizer.VOCAB_SIZE, tokenizer.eosTokenIds());
-        if (cfg.vocabSize() > tokenizer.vocabSize()) {
-            tokenizer = new VocabBoundTokenizer(tokenizer);
-        }
-        return random(compute, preset, cfg, tokenizer, dir, settings);
+        return random(compute, preset, cfg, VocabBoundTokenizer.forModel(cfg.vocabSize(), tokenizer), dir, settings);
     }
 
     /** A randomly initialised model of the given shape. */

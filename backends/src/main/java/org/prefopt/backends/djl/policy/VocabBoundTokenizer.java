@@ -8,15 +8,22 @@ import org.prefopt.api.model.ChatMessage;
 import org.prefopt.api.model.TextTokenizer;
 
 /**
- * For presets whose embedding table is larger than their tokenizer (bench-small: 4096 rows, a ~100-symbol
- * tokenizer): ids the tokenizer does not know decode to nothing instead of failing.
+ * For models whose embedding table is larger than their tokenizer: ids the tokenizer does not know decode to nothing
+ * instead of failing, as Hugging Face's tokenizers decode them. Qwen2.5 pads its 151,665 tokens to 151,936 rows, and a
+ * policy sampling at temperature 1 can draw one of the padding ids (a random checkpoint often does); bench-small has
+ * 4096 rows for a ~100-symbol tokenizer.
  */
 final class VocabBoundTokenizer implements TextTokenizer, AutoCloseable {
 
     private final TextTokenizer inner;
 
-    VocabBoundTokenizer(TextTokenizer inner) {
+    private VocabBoundTokenizer(TextTokenizer inner) {
         this.inner = inner;
+    }
+
+    /** {@code tokenizer} as a model with {@code modelVocab} embedding rows must use it. */
+    static TextTokenizer forModel(int modelVocab, TextTokenizer tokenizer) {
+        return modelVocab > tokenizer.vocabSize() ? new VocabBoundTokenizer(tokenizer) : tokenizer;
     }
 
     @Override
