@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -107,7 +108,7 @@ final class BenchCommand implements Callable<Integer> {
         atLeast("--logits-chunk-tokens", logitsChunkTokens, 0);
         atLeast("--lora-rank", loraRank, 0);
         List<String> engines = engines();
-        Map<String, Object> engineOptions = new java.util.LinkedHashMap<>();
+        Map<String, Object> engineOptions = new LinkedHashMap<>();
         if (sync != null) {
             engineOptions.put("sync", sync);
         }
