@@ -224,9 +224,20 @@ class OnnxRuntimeEngineTest {
                         + " `prefopt export --format onnx --lora-inputs`, or leave engine.path empty to let the"
                         + " engine export the policy itself", e.getMessage());
             }
-            // without sync = adapters the merged export is a fixed model to evaluate
+            // without sync = adapters the merged export is a fixed model to evaluate, until the policy is updated
             try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine(1, dir, SyncMode.AUTO)) {
                 assertEquals(2, engine.generate(p, REQUESTS, SamplingParams.greedy(2)).size());
+                assertEquals(2, engine.generate(p, REQUESTS, SamplingParams.greedy(2)).size());
+                p.accumulateGradients(List.of(new TokenSequence(new int[] {1, 5}, new int[] {9, 3})),
+                        s -> new LossGradients(0, List.of(new float[] {-1f, -1f}), null), false);
+                assertTrue(p.optimizerStep().applied());
+                IllegalStateException e = assertThrows(IllegalStateException.class,
+                        () -> engine.generate(p, REQUESTS, SamplingParams.greedy(2)));
+                assertEquals(dir.resolve("model.onnx") + ": the policy's weights changed (an optimizer step) but this"
+                        + " export is fixed (no LoRA adapter inputs), so the engine would keep generating with the"
+                        + " exported weights; export the policy with `prefopt export --format onnx --lora-inputs` to"
+                        + " feed it the adapters, or leave engine.path empty to let the engine export the policy"
+                        + " itself", e.getMessage());
             }
         }
     }
