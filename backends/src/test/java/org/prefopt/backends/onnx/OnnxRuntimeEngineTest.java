@@ -113,10 +113,11 @@ class OnnxRuntimeEngineTest {
      * engine's, log-probs within 2e-2 of the policy's float32 scores (the float16 rounding bound of
      * OnnxExportTest) and not equal to them (the mismatch GRPO's engine/logprob_abs_diff reports).
      */
-    @Test
-    void float16EngineFollowsTheLoraPolicyWithinFloat16Precision() {
+    @ParameterizedTest
+    @CsvSource({"AUTO, 1", "INPUTS, 1", "SESSION, 3"})
+    void float16EngineFollowsTheLoraPolicyWithinFloat16Precision(SyncMode sync, int sessions) {
         try (DjlPolicyModel p = TestCheckpoints.loraPolicy("llama", 5e-2);
-             OnnxRuntimeEngine engine = new OnnxRuntimeEngine(1, null, SyncMode.AUTO, ExecutionDevice.CPU,
+             OnnxRuntimeEngine engine = new OnnxRuntimeEngine(1, null, sync, ExecutionDevice.CPU,
                      TensorDType.F16)) {
             int same = 0;
             int total = 0;
@@ -158,7 +159,7 @@ class OnnxRuntimeEngineTest {
             }
             assertTrue(worst < 2e-2 && worst > 1e-6, "float16 engine vs policy log-probs: " + worst);
             assertTrue(same >= 0.9 * total, same + " of " + total + " greedy tokens equal");
-            assertEquals(1, engine.sessionsOpened());
+            assertEquals(sessions, engine.sessionsOpened());
         }
     }
 
@@ -224,9 +225,20 @@ class OnnxRuntimeEngineTest {
                         + " `prefopt export --format onnx --lora-inputs`, or leave engine.path empty to let the"
                         + " engine export the policy itself", e.getMessage());
             }
-            // without sync = adapters the merged export is a fixed model to evaluate
+            // without sync = adapters the merged export is a fixed model to evaluate, until the policy is updated
             try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine(1, dir, SyncMode.AUTO)) {
                 assertEquals(2, engine.generate(p, REQUESTS, SamplingParams.greedy(2)).size());
+                assertEquals(2, engine.generate(p, REQUESTS, SamplingParams.greedy(2)).size());
+                p.accumulateGradients(List.of(new TokenSequence(new int[] {1, 5}, new int[] {9, 3})),
+                        s -> new LossGradients(0, List.of(new float[] {-1f, -1f}), null), false);
+                assertTrue(p.optimizerStep().applied());
+                IllegalStateException e = assertThrows(IllegalStateException.class,
+                        () -> engine.generate(p, REQUESTS, SamplingParams.greedy(2)));
+                assertEquals(dir.resolve("model.onnx") + ": the policy's weights changed (an optimizer step) but this"
+                        + " export is fixed (no LoRA adapter inputs), so the engine would keep generating with the"
+                        + " exported weights; export the policy with `prefopt export --format onnx --lora-inputs` to"
+                        + " feed it the adapters, or leave engine.path empty to let the engine export the policy"
+                        + " itself", e.getMessage());
             }
         }
     }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.prefopt.api.model.CompletionGroup;
 import org.prefopt.api.model.GenerationRequest;
+import org.prefopt.api.model.OnnxExportOptions;
 import org.prefopt.api.model.OptimizerStepResult;
 import org.prefopt.api.model.PolicyInfo;
 import org.prefopt.api.model.PolicyModel;
@@ -107,7 +108,7 @@ public final class RoutedPolicy implements PolicyModel {
     }
 
     @Override
-    public void exportOnnx(Path directory, org.prefopt.api.model.OnnxExportOptions options) {
+    public void exportOnnx(Path directory, OnnxExportOptions options) {
         policy.exportOnnx(directory, options);
     }
 

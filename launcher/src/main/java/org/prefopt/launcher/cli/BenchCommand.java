@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -89,6 +90,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "With --engine onnxruntime: how the engine follows the policy's updates (engine.sync).")
     String sync;
 
+    @Option(names = "--engine-dtype", paramLabel = "<float32|float16>",
+            description = "With --engine onnxruntime: the type of its export of the policy (engine.dtype).")
+    String engineDtype;
+
     @Override
     public Integer call() throws Exception {
         if (policyArgs.model == null && policyArgs.preset == null) {
@@ -103,9 +108,14 @@ final class BenchCommand implements Callable<Integer> {
         atLeast("--logits-chunk-tokens", logitsChunkTokens, 0);
         atLeast("--lora-rank", loraRank, 0);
         List<String> engines = engines();
+        Map<String, Object> engineOptions = new LinkedHashMap<>();
         if (sync != null) {
-            policyArgs.engineOptions = Map.of("sync", sync);
+            engineOptions.put("sync", sync);
         }
+        if (engineDtype != null) {
+            engineOptions.put("dtype", engineDtype);
+        }
+        policyArgs.engineOptions = engineOptions;
         Map<String, Object> options = Map.of("learning-rate", 1e-4, "gradient-checkpointing", gradientCheckpointing,
                 "logits-chunk-tokens", logitsChunkTokens, "lora", loraRank == 0 ? Map.of("enabled", false)
                         : Map.of("enabled", true, "rank", loraRank, "alpha", 2 * loraRank));
@@ -207,10 +217,23 @@ final class BenchCommand implements Callable<Integer> {
                               double syncSeconds) {
     }
 
+    private String engineNote() {
+        List<String> notes = new ArrayList<>();
+        if (sync != null) {
+            notes.add("sync = " + sync);
+        }
+        if (engineDtype != null) {
+            notes.add("dtype = " + engineDtype);
+        }
+        return notes.isEmpty() ? "" : " (" + String.join(", ", notes) + ")";
+    }
+
     /** {@code --engine}: one engine, or several separated by commas, measured side by side. */
     private List<String> engines() {
-        if (sync != null && (policyArgs.engine == null || !policyArgs.engine.contains("onnxruntime"))) {
-            throw new UsageException("--sync is an option of the onnxruntime engine: add --engine onnxruntime");
+        if ((sync != null || engineDtype != null)
+                && (policyArgs.engine == null || !policyArgs.engine.contains("onnxruntime"))) {
+            throw new UsageException((sync != null ? "--sync" : "--engine-dtype") + " is an option of the onnxruntime"
+                    + " engine: add --engine onnxruntime");
         }
         if (policyArgs.engine == null) {
             return List.of("policy");
@@ -271,6 +294,9 @@ final class BenchCommand implements Callable<Integer> {
             if (sync != null) {
                 o.put("engine_sync", sync);
             }
+            if (engineDtype != null) {
+                o.put("engine_dtype", engineDtype);
+            }
             if (genPeak.isPresent()) {
                 o.put("generation_peak_rss_bytes", genPeak.getAsLong());
             } else {
@@ -304,7 +330,7 @@ final class BenchCommand implements Callable<Integer> {
                 out.printf("generation (%s): %.0f tokens/s (batch %d, %d new tokens, best %.2f s), %.1f%% of matmul"
                                 + " rate; %.3f s to follow an optimizer step%s%s%n", g.engine(), g.tokensPerSecond(),
                         batch, newTokens, g.seconds(), 100 * g.matmulFraction(), g.syncSeconds(),
-                        g.engine().equals("policy") || sync == null ? "" : " (sync = " + sync + ")",
+                        g.engine().equals("policy") ? "" : engineNote(),
                         g == first ? "" : String.format(", %.2fx %s", g.tokensPerSecond() / first.tokensPerSecond(),
                                 first.engine()));
             }

@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.prefopt.api.io.AtomicFiles;
 import org.prefopt.backends.djl.DjlCompute;
 import org.prefopt.backends.djl.lora.LoraAdapters;
@@ -142,8 +143,8 @@ public final class PolicyExport {
     }
 
     /** The PEFT keys of the adapters' A and B matrices (empty under full fine-tuning), without copying them. */
-    public java.util.Set<String> adapterKeys() {
-        return weights.lora() == null ? java.util.Set.of() : weights.lora().parameters().keySet();
+    public Set<String> adapterKeys() {
+        return weights.lora() == null ? Set.of() : weights.lora().parameters().keySet();
     }
 
     private Map<String, TensorData> tensors(TensorDType storeAs, boolean merge) {

@@ -14,9 +14,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.prefopt.api.io.AtomicFiles;
 import org.prefopt.backends.djl.model.Casts;
@@ -104,8 +106,8 @@ public final class LoraAdapters implements ProjectionAdapters {
     }
 
     /** The adapted modules (e.g. {@code model.layers.3.self_attn.q_proj}), in layer order. */
-    public java.util.Set<String> modules() {
-        return java.util.Collections.unmodifiableSet(adapters.keySet());
+    public Set<String> modules() {
+        return Collections.unmodifiableSet(adapters.keySet());
     }
 
     @Override

@@ -29,7 +29,8 @@ import org.prefopt.backends.safetensors.TensorData;
  * Runtime. Without {@code path} it runs the policy's own weights and follows them whenever they change (after each
  * optimizer step) as {@link SyncMode} says. With {@code path} it runs that ONNX model (Optimum's
  * text-generation-with-past layout, exported here or elsewhere) with the policy's tokenizer: a self-contained graph
- * never syncs (for evaluating an exported model); a graph with LoRA adapter inputs is fed the policy's adapters.
+ * is a fixed model to evaluate (refused once the policy it serves is updated); a graph with LoRA adapter inputs is
+ * fed the policy's adapters.
  */
 public final class OnnxRuntimeEngine implements RolloutEngine {
 
@@ -191,13 +192,28 @@ public final class OnnxRuntimeEngine implements RolloutEngine {
             }
             session = s;
             sessionsOpened++;
-            syncedPolicy = null;
-        }
-        if (adapterInputs && (syncedPolicy != djl || syncedVersion != djl.weightsVersion())) {
-            session.feed(djl.exporter().adapterTensors());
             syncedPolicy = djl;
             syncedVersion = djl.weightsVersion();
+            if (adapterInputs) {
+                session.feed(djl.exporter().adapterTensors());
+            }
+            return;
         }
+        if (syncedPolicy == djl && syncedVersion == djl.weightsVersion()) {
+            return;
+        }
+        if (!adapterInputs) {
+            // a fixed graph cannot follow a training policy: its rollouts would come from the exported weights
+            throw new IllegalStateException(session.source() + ": the policy's weights changed (an optimizer step)"
+                    + " but this export is fixed (no LoRA adapter inputs), so the engine would keep generating with"
+                    + " the exported weights; " + (djl.trainsAdapters()
+                    ? "export the policy with `prefopt export --format onnx --lora-inputs` to feed it the adapters,"
+                    + " or leave engine.path empty to let the engine export the policy itself"
+                    : "leave engine.path empty to let the engine export the policy itself after every update"));
+        }
+        session.feed(djl.exporter().adapterTensors());
+        syncedPolicy = djl;
+        syncedVersion = djl.weightsVersion();
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.prefopt.backends.onnx.export.GraphBuilder.attrInts;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,7 @@ final class DecoderGraph {
     /** FLOAT or FLOAT16: the type of the stored weights, the caches and the logits; compute is float32 either way. */
     private final int storedType;
     /** The float32 value of each weight (a float16 weight's Cast), by weight name. */
-    private final Map<String, String> widened = new java.util.HashMap<>();
+    private final Map<String, String> widened = new HashMap<>();
 
     private DecoderGraph(ModelConfig cfg, Map<String, TensorData> weights, GraphBuilder g, boolean weightsAsInputs,
                          LoraInputs lora) {

@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.prefopt.backends.onnx.OnnxNames;
 import org.prefopt.backends.safetensors.TensorData;
 
@@ -200,9 +202,9 @@ public final class OnnxDecoderSession implements AutoCloseable {
     /**
      * The graph inputs beyond the decoder's token and cache inputs (weights or LoRA adapters fed at run time), sorted.
      */
-    public java.util.SortedSet<String> extraInputs() {
+    public SortedSet<String> extraInputs() {
         try {
-            java.util.SortedSet<String> out = new java.util.TreeSet<>(session.getInputInfo().keySet());
+            SortedSet<String> out = new TreeSet<>(session.getInputInfo().keySet());
             out.removeAll(List.of(OnnxNames.INPUT_IDS, OnnxNames.ATTENTION_MASK, OnnxNames.POSITION_IDS));
             for (int l = 0; l < layers; l++) {
                 out.remove(OnnxNames.pastKey(l));
