@@ -66,7 +66,11 @@ public record RunWorkload(MemoryWorkload workload, String source) {
         String dtype = backend != null && backend.options().hasPath("dtype")
                 ? backend.options().getString("dtype") : "float32";
         ResolvedComponent engine = find(components, Slot.ENGINE);
-        MemoryWorkload w = new MemoryWorkload(device, dtype, engine == null ? "policy" : engine.type(),
+        String engineType = engine == null ? "policy" : engine.type();
+        // the onnxruntime engine holds its own weights and cache, in its own dtype (float32 unless engine.dtype says)
+        String engineDtype = engineType.equals("policy") ? dtype
+                : engine.options().hasPath("dtype") ? engine.options().getString("dtype") : "float32";
+        MemoryWorkload w = new MemoryWorkload(device, dtype, engineType, engineDtype,
                 evalLarger ? evalPrompts : rolloutPrompts, evalLarger ? evalRows : rolloutRows, memory.promptTokens(),
                 newTokens, trainingRows, newTokens);
         return new RunWorkload(w, source.toString());

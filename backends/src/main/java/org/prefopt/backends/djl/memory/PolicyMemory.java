@@ -107,11 +107,14 @@ public final class PolicyMemory {
                             + " until the JVM collects them", shape.checkpointBytes())));
         }
         boolean onnx = w.engine().equals("onnxruntime");
+        long engineBytes = onnx ? dtypeBytes(w.engineDtype()) : bytes;
         if (onnx) {
-            items.add(resident("ONNX Runtime engine", 2 * params * F32,
-                    "the merged float32 weights exported in memory, and the session's own copy of them"));
+            // every engine.sync mode holds the exported weights (merged, or the base with LoRA inputs) twice while it
+            // opens a session: the serialised graph and the session's copy
+            items.add(resident("ONNX Runtime engine", 2 * params * engineBytes, "the " + w.engineDtype()
+                    + " weights exported in memory, and the session's own copy of them"));
         }
-        addGeneration(items, c, w, onnx ? F32 : bytes, onnx);
+        addGeneration(items, c, w, engineBytes, onnx);
         if (w.trainingRows() > 0) {
             addTraining(items, c, s, w, bytes);
         }
@@ -125,7 +128,8 @@ public final class PolicyMemory {
         }
         long positions = (long) w.promptTokens() + w.newTokens() - 1;
         long kv = (long) w.generationRows() * positions * c.numLayers() * 2 * c.numKvHeads() * c.headDim() * bytes;
-        items.add(new MemoryItem("KV cache" + (onnx ? " (ONNX Runtime, float32)" : ""), kv, MemoryPhase.GENERATION,
+        items.add(new MemoryItem("KV cache" + (onnx ? " (ONNX Runtime, " + w.engineDtype() + ")" : ""), kv,
+                MemoryPhase.GENERATION,
                 String.format("%d rows x %d positions x %d layers x 2 x %d kv heads x %d x %d bytes",
                         w.generationRows(), positions, c.numLayers(), c.numKvHeads(), c.headDim(), bytes)));
         // prefill: each distinct prompt once, one layer's arrays at a time (Decoder.forwardReleasing); decoding: a

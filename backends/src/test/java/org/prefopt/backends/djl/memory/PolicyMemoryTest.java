@@ -31,7 +31,7 @@ class PolicyMemoryTest {
             Set.of(), null, 0);
 
     /** 2 prompts x 2 completions generated, prompts of 3 tokens, 5 new tokens; micro-batches of 2 sequences. */
-    static final MemoryWorkload WORK = new MemoryWorkload("cpu", "float32", "policy", 2, 4, 3, 5, 2, 5);
+    static final MemoryWorkload WORK = new MemoryWorkload("cpu", "float32", "policy", "float32", 2, 4, 3, 5, 2, 5);
 
     private static PolicySettings settings(LoraSettings lora, int chunk, boolean checkpointing, boolean reference) {
         return new PolicySettings(null, lora, null, 0, chunk, checkpointing, reference);
@@ -100,7 +100,7 @@ class PolicyMemoryTest {
 
     @Test
     void float16FullFineTuningKeepsFloat32MastersAndHalfActivations() {
-        MemoryWorkload w = new MemoryWorkload("cpu", "float16", "policy", 2, 4, 3, 5, 2, 5);
+        MemoryWorkload w = new MemoryWorkload("cpu", "float16", "policy", "float16", 2, 4, 3, 5, 2, 5);
         Map<String, Long> b = bytes(PolicyMemory.plan(new PlannedShape(TOY, "toy", 0), settings(null, 0, false, false), w));
         assertEquals(600, b.get("weights (float16)"));
         assertEquals(1200, b.get("float32 master weights"));
@@ -118,12 +118,18 @@ class PolicyMemoryTest {
 
     @Test
     void onnxRuntimeEngineAddsItsCopiesAndAFloat32Cache() {
-        MemoryWorkload w = new MemoryWorkload("cpu", "float16", "onnxruntime", 2, 4, 3, 5, 2, 5);
+        MemoryWorkload w = new MemoryWorkload("cpu", "float16", "onnxruntime", "float32", 2, 4, 3, 5, 2, 5);
         Map<String, Long> b = bytes(PolicyMemory.plan(new PlannedShape(TOY, "toy", 0), settings(null, 0, false, false), w));
         assertEquals(600, b.get("weights (float16)"));
         assertEquals(2 * 1200, b.get("ONNX Runtime engine"));
         assertEquals(896, b.get("KV cache (ONNX Runtime, float32)"));
         assertEquals(0, b.get("reference copy"));
+        // engine.dtype = float16: the engine's weights and cache at 2 bytes
+        MemoryWorkload half = new MemoryWorkload("cpu", "float32", "onnxruntime", "float16", 2, 4, 3, 5, 2, 5);
+        Map<String, Long> h = bytes(PolicyMemory.plan(new PlannedShape(TOY, "toy", 0), settings(null, 0, false, false),
+                half));
+        assertEquals(2 * 600, h.get("ONNX Runtime engine"));
+        assertEquals(448, h.get("KV cache (ONNX Runtime, float16)"));
     }
 
     @Test
