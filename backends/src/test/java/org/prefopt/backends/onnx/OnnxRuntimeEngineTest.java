@@ -71,6 +71,20 @@ class OnnxRuntimeEngineTest {
      * Three optimizer steps; before each, the engine's greedy tokens are the policy engine's and its log-probs the
      * policy's scores of them within 1e-4, and they changed since the last step.
      */
+    /** One optimizer step that raises the log-probs of {@code seqs} (gradient -1 on every completion token). */
+    static void raiseLogprobs(DjlPolicyModel p, List<TokenSequence> seqs) {
+        p.accumulateGradients(seqs, s -> {
+            List<float[]> g = new ArrayList<>();
+            for (SequenceScores x : s) {
+                float[] a = new float[x.logprobs().length];
+                Arrays.fill(a, -1f);
+                g.add(a);
+            }
+            return new LossGradients(0, g, null);
+        }, false);
+        assertTrue(p.optimizerStep().applied(), "the optimizer step was not applied");
+    }
+
     static void trainThreeStepsFollowed(OnnxRuntimeEngine engine, DjlPolicyModel p) {
         float[] before = null;
         for (int step = 0; step < 3; step++) {
@@ -94,17 +108,7 @@ class OnnxRuntimeEngineTest {
                 assertFalse(Arrays.equals(before, engineLogprobs.get(0)), "the engine took the new weights");
             }
             before = engineLogprobs.get(0);
-            // one update that raises the log-probs of the completions
-            p.accumulateGradients(seqs, s -> {
-                List<float[]> g = new ArrayList<>();
-                for (SequenceScores x : s) {
-                    float[] a = new float[x.logprobs().length];
-                    Arrays.fill(a, -1f);
-                    g.add(a);
-                }
-                return new LossGradients(0, g, null);
-            }, false);
-            assertTrue(p.optimizerStep().applied(), "step " + step);
+            raiseLogprobs(p, seqs);
         }
     }
 
@@ -146,16 +150,7 @@ class OnnxRuntimeEngineTest {
                         worst = Math.max(worst, Math.abs(a[t] - engineLogprobs.get(k)[t]));
                     }
                 }
-                p.accumulateGradients(seqs, s -> {
-                    List<float[]> g = new ArrayList<>();
-                    for (SequenceScores x : s) {
-                        float[] a = new float[x.logprobs().length];
-                        Arrays.fill(a, -1f);
-                        g.add(a);
-                    }
-                    return new LossGradients(0, g, null);
-                }, false);
-                assertTrue(p.optimizerStep().applied());
+                raiseLogprobs(p, seqs);
             }
             assertTrue(worst < 2e-2 && worst > 1e-6, "float16 engine vs policy log-probs: " + worst);
             assertTrue(same >= 0.9 * total, same + " of " + total + " greedy tokens equal");

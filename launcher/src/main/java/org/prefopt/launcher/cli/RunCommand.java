@@ -156,7 +156,7 @@ final class RunCommand implements Callable<Integer> {
     /** Prints the memory plan and refuses a run that would not fit, unless told to go on. */
     private void checkMemory(ResolvedRun run, PrintWriter out) {
         RunMemory memory = RunMemory.of(run);
-        PlanTable.print(memory, out);
+        PlanTable.printSummary(memory, out);
         out.flush();
         Optional<Problem> problem = MemoryCheck.problem(memory, run.config(), run.components());
         if (problem.isPresent()) {

@@ -38,10 +38,28 @@ public final class PlanTable {
                 "phase total");
         out.printf(Locale.ROOT, row, "training", ByteSizes.format(plan.bytes(MemoryPhase.TRAINING)), "",
                 "phase total");
-        String verdict = memory.limit().isEmpty() ? "not checked: " + memory.limitSource()
+        out.printf(Locale.ROOT, row, "peak", ByteSizes.format(plan.peak()), "",
+                "resident + " + RunMemory.phaseName(plan.peakPhase()) + ": " + verdict(memory));
+    }
+
+    /**
+     * One line for the start of a run whose plan fits (the whole table when it does not, or when there is none):
+     * a sweep starts many runs, and {@code prefopt validate} shows the components.
+     */
+    public static void printSummary(RunMemory memory, PrintWriter out) {
+        if (memory.plan() == null || memory.exceeds()) {
+            print(memory, out);
+            return;
+        }
+        MemoryPlan plan = memory.plan();
+        out.println("memory plan: peak " + ByteSizes.format(plan.peak()) + " (resident + "
+                + RunMemory.phaseName(plan.peakPhase()) + "), " + verdict(memory)
+                + "; prefopt validate lists each component");
+    }
+
+    private static String verdict(RunMemory memory) {
+        return memory.limit().isEmpty() ? "not checked: " + memory.limitSource()
                 : (memory.exceeds() ? "EXCEEDS " : "fits in ") + ByteSizes.format(memory.limit().getAsLong()) + " ("
                 + memory.limitSource() + ")";
-        out.printf(Locale.ROOT, row, "peak", ByteSizes.format(plan.peak()), "",
-                "resident + " + RunMemory.phaseName(plan.peakPhase()) + ": " + verdict);
     }
 }

@@ -82,6 +82,13 @@ class MemoryPlanCommandsTest {
         assertTrue(forced.out().contains("EXCEEDS 20.00 MiB"), forced.out());
         // past the memory rule (the test policy cannot train, so the run itself fails later)
         assertFalse(forced.err().contains("Invalid configuration"), forced.err());
+
+        // a run that fits prints one line, not the table
+        CliTest.Result fits = CliTest.run("run", gpuRun("memory { limit = 80GiB }\n").toString(), "--run-dir",
+                dir.resolve("r3").toString());
+        assertTrue(fits.out().contains("memory plan: peak "), fits.out());
+        assertTrue(fits.out().contains("fits in 80.00 GiB"), fits.out());
+        assertFalse(fits.out().contains("  sizes: "), fits.out());
     }
 
     @Test
