@@ -90,6 +90,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "With --engine onnxruntime: how the engine follows the policy's updates (engine.sync).")
     String sync;
 
+    @Option(names = "--dtype", defaultValue = "float32", paramLabel = "<float32|float16>",
+            description = "The policy's backend.dtype: float16 measures mixed-precision training (float32 masters and"
+                    + " loss scaling; emulated on the CPU, meant for CUDA; default: ${DEFAULT-VALUE}).")
+    String dtype;
+
     @Option(names = "--engine-dtype", paramLabel = "<float32|float16>",
             description = "With --engine onnxruntime: the type of its export of the policy (engine.dtype).")
     String engineDtype;
@@ -116,6 +121,7 @@ final class BenchCommand implements Callable<Integer> {
             engineOptions.put("dtype", engineDtype);
         }
         policyArgs.engineOptions = engineOptions;
+        policyArgs.backendDtype = dtype;
         Map<String, Object> options = Map.of("learning-rate", 1e-4, "gradient-checkpointing", gradientCheckpointing,
                 "logits-chunk-tokens", logitsChunkTokens, "lora", loraRank == 0 ? Map.of("enabled", false)
                         : Map.of("enabled", true, "rank", loraRank, "alpha", 2 * loraRank));

@@ -58,6 +58,9 @@ final class PolicyArgs {
         Path base;
     }
 
+    /** The backend's dtype (backend.dtype); only {@code prefopt bench --dtype} sets it. */
+    String backendDtype = "float32";
+
     /** A wired policy and the assembly that owns it; {@code source} is null for a preset. */
     record Opened(RunAssembly assembly, PolicyModel policy, ModelSource source) implements AutoCloseable {
         @Override
@@ -134,7 +137,8 @@ final class PolicyArgs {
     }
 
     private RunAssembly assemble(PrefoptCommand root, String command, Map<String, Object> policy) {
-        Map<String, Object> backend = Map.of("type", "djl-pytorch", "device", device, "threads", threads);
+        Map<String, Object> backend = Map.of("type", "djl-pytorch", "device", device, "threads", threads, "dtype",
+                backendDtype);
         Map<String, Object> sections = new LinkedHashMap<>(Map.of("backend", backend, "policy", policy));
         if (engine != null) {
             Map<String, Object> section = new LinkedHashMap<>(engineSection(engine, threads));

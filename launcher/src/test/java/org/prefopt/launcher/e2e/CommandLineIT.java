@@ -174,8 +174,13 @@ class CommandLineIT {
 
         Distribution.Result lora = Distribution.run(dir, 300, "bench", "--preset", "tiny", "--threads", "1",
                 "--batch", "2", "--new-tokens", "4", "--train-batch", "2", "--train-len", "16", "--repeats", "1",
-                "--lora-rank", "2");
+                "--lora-rank", "2", "--dtype", "float16");
         assertEquals(0, lora.exitCode(), lora.output());
         assertTrue(lora.output().contains("fwd+bwd+AdamW, LoRA rank 2)"), lora.output());
+        assertTrue(lora.output().contains("/float16, 1 threads"), lora.output());
+
+        Distribution.Result bf16 = Distribution.run(dir, 300, "bench", "--preset", "tiny", "--dtype", "bfloat16");
+        assertEquals(2, bf16.exitCode(), bf16.output());
+        assertTrue(bf16.output().contains("backend.dtype"), bf16.output());
     }
 }
