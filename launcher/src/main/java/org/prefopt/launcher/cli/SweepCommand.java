@@ -148,6 +148,19 @@ final class SweepCommand implements Callable<Integer> {
      * early on another's schedule never decays its learning rate.
      */
     private static String steps(Config run) {
+        if (run.hasPath("stages") && !run.getConfigList("stages").isEmpty()) {
+            // a staged run's length is its stages' (run.steps is replaced by their total)
+            List<String> parts = new ArrayList<>();
+            int total = 0;
+            List<? extends Config> stages = run.getConfigList("stages");
+            for (int i = 0; i < stages.size(); i++) {
+                Config st = stages.get(i);
+                int n = st.hasPath("steps") ? st.getInt("steps") : 0;
+                total += n;
+                parts.add((st.hasPath("name") ? st.getString("name") : "stage " + (i + 1)) + " " + n);
+            }
+            return total + " steps in stages (" + String.join(" + ", parts) + ")";
+        }
         if (!run.hasPath("run.steps")) {
             return "default run.steps";
         }

@@ -144,19 +144,23 @@ class CliTest {
                   name = s, output-dir = "%s"
                   variants = [ { name = a }, { name = b, fork-from = a, set { algorithm.beta = 0.3 } },
                                { name = c, set { run.steps = 30, policy { type = tiny-test, total-steps = 60 } } },
-                               { name = d, set { run.steps = 30, policy { type = tiny-test, total-steps = 30 } } } ]
+                               { name = d, set { run.steps = 30, policy { type = tiny-test, total-steps = 30 } } },
+                               { name = e, set { stages = [ { name = warm, steps = 2, algorithm { type = dpo } },
+                                                            { steps = 3 } ] } } ]
                   grid { run.seed = [1, 2] }
                 }
                 """.formatted(dir.resolve("out").toString().replace("\\", "/")));
         Result dry = run("sweep", good.toString(), "--dry-run");
         assertEquals(0, dry.code(), dry.err());
-        assertTrue(dry.out().contains("8 variants, 1 at a time"), dry.out());
+        assertTrue(dry.out().contains("10 variants, 1 at a time"), dry.out());
         assertTrue(dry.out().contains("  b_seed-2: pending, default run.steps, forks from a_seed-2, grid {run.seed=2}"),
                 dry.out());
         // a variant that stops before its schedule ends is flagged (its learning rate would never decay)
         assertTrue(dry.out().contains("  c_seed-1: pending, 30 steps, learning-rate schedule over 60"
                 + " (policy.total-steps differs from run.steps), grid {run.seed=1}"), dry.out());
         assertTrue(dry.out().contains("  d_seed-1: pending, 30 steps, learning-rate schedule over 30, grid"), dry.out());
+        // a staged variant's length is its stages'
+        assertTrue(dry.out().contains("  e_seed-1: pending, 5 steps in stages (warm 2 + stage 2 3), grid"), dry.out());
 
         Result none = run("sweep", file("plain.conf", "algorithm { type = dpo }\n").toString());
         assertEquals(2, none.code());
