@@ -2,6 +2,7 @@ package org.prefopt.api.model;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -50,8 +51,8 @@ public interface PolicyModel extends AutoCloseable {
      * each step's line: under float16 loss scaling {@code loss_scale} (the scale the next step uses) and
      * {@code skipped_steps} (updates skipped so far). Empty by default.
      */
-    default java.util.Map<String, Double> optimizerMetrics() {
-        return java.util.Map.of();
+    default Map<String, Double> optimizerMetrics() {
+        return Map.of();
     }
 
     /**

@@ -2,6 +2,7 @@ package org.prefopt.launcher.assembly;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.prefopt.api.model.CompletionGroup;
 import org.prefopt.api.model.GenerationRequest;
 import org.prefopt.api.model.OnnxExportOptions;
@@ -73,7 +74,7 @@ public final class RoutedPolicy implements PolicyModel {
     }
 
     @Override
-    public java.util.Map<String, Double> optimizerMetrics() {
+    public Map<String, Double> optimizerMetrics() {
         return policy.optimizerMetrics();
     }
 

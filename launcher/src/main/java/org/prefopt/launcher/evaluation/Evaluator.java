@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -317,7 +318,7 @@ public final class Evaluator {
     public static final String UNKNOWN_TIER = "unknown";
 
     /** Tier names in increasing difficulty, {@link #UNKNOWN_TIER} last: the order of {@link #byTier}. */
-    public static final java.util.Comparator<String> TIER_ORDER = java.util.Comparator
+    public static final Comparator<String> TIER_ORDER = Comparator
             .comparingInt((String t) -> UNKNOWN_TIER.equals(t) ? Integer.MAX_VALUE : Integer.parseInt(t));
 
     private static long[] allIndices(int n) {

@@ -3,6 +3,7 @@ package org.prefopt.launcher.evaluation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -42,7 +43,7 @@ public final class PairedBootstrap {
                 }
                 copy.put(k, v.clone());
             });
-            strata = java.util.Collections.unmodifiableMap(copy);
+            strata = Collections.unmodifiableMap(copy);
         }
 
         /** A cell from two runs' outcomes on the same problems, in the given strata. */

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -117,7 +118,7 @@ public final class Comparison {
             PairedDifference delta = null;
             VariantOutcome ref = reference(o);
             if (ref != null && ref != o && Pairing.evaluated(o, set) && Pairing.evaluated(ref, set)) {
-                delta = paired(java.util.Collections.singletonList(new VariantOutcome[] {o, ref}), set);
+                delta = paired(Collections.singletonList(new VariantOutcome[] {o, ref}), set);
             }
             String meanAtK = s == null || s.meanAtK() == null ? "" : String.format(Locale.ROOT, "%.1f%% [%.1f, %.1f]",
                     100 * s.meanAtK().mean(), 100 * s.meanAtK().low(), 100 * s.meanAtK().high());

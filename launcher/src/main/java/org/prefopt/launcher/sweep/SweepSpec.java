@@ -2,6 +2,7 @@ package org.prefopt.launcher.sweep;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A parsed sweep file.
@@ -18,7 +19,7 @@ public record SweepSpec(String name, Path directory, List<Variant> variants, int
 
     public SweepSpec {
         variants = List.copyOf(variants);
-        java.util.Objects.requireNonNull(findings, "findings");
+        Objects.requireNonNull(findings, "findings");
     }
 
     /** The same sweep with another number of runs training at the same time. */

@@ -15,6 +15,7 @@ import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +75,7 @@ public final class OnnxDecoderSession implements AutoCloseable {
                 long[] s = cacheShape(inputs, name);
                 if (s[1] != kvHeads || s[3] != headDim) {
                     throw new IllegalArgumentException(source + ": input '" + name + "' has shape "
-                            + java.util.Arrays.toString(s) + ", unlike " + OnnxNames.pastKey(0));
+                            + Arrays.toString(s) + ", unlike " + OnnxNames.pastKey(0));
                 }
             }
         }
