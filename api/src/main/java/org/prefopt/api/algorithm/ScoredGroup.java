@@ -1,5 +1,7 @@
 package org.prefopt.api.algorithm;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.prefopt.api.data.Example;
 import org.prefopt.api.model.CompletionGroup;
@@ -15,7 +17,7 @@ import org.prefopt.api.model.CompletionGroup;
 public record ScoredGroup(Example example, CompletionGroup group, double[] totals, Map<String, double[]> byReward) {
 
     public ScoredGroup {
-        byReward = Map.copyOf(byReward);
+        byReward = Collections.unmodifiableMap(new LinkedHashMap<>(byReward));
         if (totals.length != group.completions().size()) {
             throw new IllegalArgumentException("totals has " + totals.length + " values for "
                     + group.completions().size() + " completions");

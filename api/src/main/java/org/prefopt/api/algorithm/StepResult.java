@@ -1,5 +1,7 @@
 package org.prefopt.api.algorithm;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -25,7 +27,7 @@ public record StepResult(Map<String, Double> metrics, long numTokens, Update upd
     }
 
     public StepResult {
-        metrics = Map.copyOf(metrics);
+        metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
         Objects.requireNonNull(update, "update");
     }
 

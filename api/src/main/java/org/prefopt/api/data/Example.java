@@ -1,5 +1,7 @@
 package org.prefopt.api.data;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -25,7 +27,8 @@ public record Example(String id, String prompt, String goldAnswer, String refere
     public Example {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(prompt, "prompt");
-        attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+        // insertion order (not Map.copyOf's per-JVM order), so anything written from the attributes is the same every run
+        attributes = attributes == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
     }
 
     public boolean hasDifficulty() {

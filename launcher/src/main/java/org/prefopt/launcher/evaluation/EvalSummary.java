@@ -1,6 +1,8 @@
 package org.prefopt.launcher.evaluation;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -21,7 +23,7 @@ public record EvalSummary(String set, int step, Proportion greedy, Map<String, P
                           Map<String, Integer> trainingOverlap) {
 
     public EvalSummary {
-        trainingOverlap = Map.copyOf(trainingOverlap);
+        trainingOverlap = Collections.unmodifiableMap(new LinkedHashMap<>(trainingOverlap));
     }
 
     public String oneLine() {

@@ -1,6 +1,8 @@
 package org.prefopt.launcher.sweep;
 
 import com.typesafe.config.Config;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -19,6 +21,6 @@ public record Variant(String name, String group, Config config, String forkFrom,
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(group, "group");
         Objects.requireNonNull(config, "config");
-        grid = Map.copyOf(grid);
+        grid = Collections.unmodifiableMap(new LinkedHashMap<>(grid));
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,6 +16,22 @@ class EvalSummaryReaderTest {
 
     @TempDir
     Path run;
+
+    @Test
+    void keepsTheTrainingPoolsInTheOrderTheSummaryListsThem() throws Exception {
+        Path set = Files.createDirectories(run.resolve("eval/heldout"));
+        List<String> pools = new ArrayList<>();
+        StringBuilder overlap = new StringBuilder();
+        for (int i = 15; i >= 0; i--) {
+            pools.add("stage s" + (i * 7) % 16);
+            overlap.append(overlap.length() == 0 ? "" : ", ").append('"').append(pools.get(pools.size() - 1))
+                    .append("\": ").append(i + 1);
+        }
+        Files.writeString(set.resolve("step-0.json"), "{\"set\": \"heldout\", \"step\": 0, \"training_overlap\": {"
+                + overlap + "}}");
+        assertEquals(pools, new ArrayList<>(EvalSummaryReader.readAll(run).get(0).trainingOverlap().keySet()),
+                "the report's 'Not unseen' line lists the pools in this order");
+    }
 
     @Test
     void readsTheLatestSummaryOfEachSetAndRefusesBrokenOnesByName() throws Exception {

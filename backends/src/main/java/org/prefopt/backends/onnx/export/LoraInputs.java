@@ -1,5 +1,7 @@
 package org.prefopt.backends.onnx.export;
 
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.Set;
 import org.prefopt.backends.djl.lora.LoraAdapters;
 
@@ -15,7 +17,7 @@ import org.prefopt.backends.djl.lora.LoraAdapters;
 public record LoraInputs(double scale, int rank, Set<String> modules) {
 
     public LoraInputs {
-        modules = Set.copyOf(modules);
+        modules = Collections.unmodifiableSet(new LinkedHashSet<>(modules));
         if (rank < 1) {
             throw new IllegalArgumentException("lora rank must be at least 1 (got " + rank + ")");
         }
