@@ -38,6 +38,7 @@ import org.prefopt.backends.onnx.engine.OnnxRuntimeEngine;
 import org.prefopt.backends.onnx.engine.SyncMode;
 import org.prefopt.backends.onnx.runtime.ExecutionDevice;
 import org.prefopt.backends.safetensors.TensorDType;
+import org.prefopt.backends.onnx.export.BaseWeightsFingerprint;
 import org.prefopt.backends.onnx.export.OnnxExport;
 import org.prefopt.backends.onnx.runtime.OnnxDecoderSession;
 
@@ -182,6 +183,41 @@ class OnnxRuntimeEngineTest {
             }
             trainThreeStepsFollowed(engine, p);
             assertEquals(1, engine.sessionsOpened());
+        }
+    }
+
+    @Test
+    void anExportWithLoraInputsOverAnotherBaseIsRefused() {
+        Path dir = tmp.resolve("old-base");
+        try (DjlPolicyModel p = TestCheckpoints.loraPolicy("llama", 5e-2)) {
+            p.exportOnnx(dir, OnnxExport.Storage.AUTO, new OnnxExportOptions(true, false));
+            try (OnnxDecoderSession s = OnnxDecoderSession.open(dir, 1)) {
+                assertEquals(BaseWeightsFingerprint.of(p.exporter().baseTensors(TensorDType.F32)),
+                        s.customMetadata().get(BaseWeightsFingerprint.METADATA_KEY));
+            }
+            // the engine opened before the base changes follows the adapters, then refuses the changed base
+            try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine(1, dir, SyncMode.AUTO)) {
+                trainThreeStepsFollowed(engine, p);
+                p.resetReference(); // the adapters go into the base weights
+                IllegalStateException e = assertThrows(IllegalStateException.class,
+                        () -> engine.generate(p, REQUESTS, SamplingParams.greedy(2)));
+                assertEquals(dir.resolve("model.onnx") + ": the policy's base weights changed (a reference reset or a"
+                        + " loaded checkpoint merged the adapters into them), but this export carries the base it was"
+                        + " exported with, and only the adapters are fed; leave engine.path empty to let the engine"
+                        + " export the policy itself after such changes", e.getMessage());
+            }
+            // a new engine over the old export: the policy's base is no longer the one in the graph
+            try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine(1, dir, SyncMode.AUTO)) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> engine.generate(p, REQUESTS, SamplingParams.greedy(2)));
+                assertTrue(e.getMessage().startsWith(dir.resolve("model.onnx") + ": the export's base weights are not"
+                        + " policy '"), e.getMessage());
+                assertTrue(e.getMessage().contains("prefopt.base_weights_sha256 "), e.getMessage());
+                assertTrue(e.getMessage().endsWith("): it was exported from another checkpoint or base model, so the"
+                        + " run's adapters would be applied to the wrong weights; export this run's policy with"
+                        + " `prefopt export --format onnx --lora-inputs`, or leave engine.path empty to let the engine"
+                        + " export the policy itself"), e.getMessage());
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package org.prefopt.backends.onnx.engine;
 
+import ai.onnxruntime.OnnxJavaType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import org.prefopt.api.model.PolicyModel;
 import org.prefopt.api.model.RolloutEngine;
 import org.prefopt.api.model.SamplingParams;
 import org.prefopt.backends.djl.policy.DjlPolicyModel;
+import org.prefopt.backends.onnx.export.BaseWeightsFingerprint;
 import org.prefopt.backends.onnx.export.LoraInputs;
 import org.prefopt.backends.onnx.export.OnnxExport;
 import org.prefopt.backends.onnx.generation.OnnxGenerator;
@@ -22,6 +24,8 @@ import org.prefopt.backends.onnx.runtime.ExecutionDevice;
 import org.prefopt.backends.onnx.runtime.OnnxDecoderSession;
 import org.prefopt.backends.safetensors.TensorDType;
 import org.prefopt.backends.safetensors.TensorData;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code engine { type = onnxruntime, threads = 0, path = "", sync = auto, device = cpu, dtype = float32 }}:
@@ -33,6 +37,8 @@ import org.prefopt.backends.safetensors.TensorData;
  * fed the policy's adapters.
  */
 public final class OnnxRuntimeEngine implements RolloutEngine {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxRuntimeEngine.class);
 
     private final int threads;
     private final Path path;
@@ -186,6 +192,9 @@ public final class OnnxRuntimeEngine implements RolloutEngine {
                             + "; export the model with the tokenizer it is evaluated with");
                 }
                 adapterInputs = checkAdapterInputs(s, djl);
+                if (adapterInputs) {
+                    checkBase(s, djl);
+                }
             } catch (RuntimeException e) {
                 s.close();
                 throw e;
@@ -194,6 +203,7 @@ public final class OnnxRuntimeEngine implements RolloutEngine {
             sessionsOpened++;
             syncedPolicy = djl;
             syncedVersion = djl.weightsVersion();
+            syncedBase = djl.baseVersion();
             if (adapterInputs) {
                 session.feed(djl.exporter().adapterTensors());
             }
@@ -201,6 +211,13 @@ public final class OnnxRuntimeEngine implements RolloutEngine {
         }
         if (syncedPolicy == djl && syncedVersion == djl.weightsVersion()) {
             return;
+        }
+        if (adapterInputs && (syncedPolicy != djl || syncedBase != djl.baseVersion())) {
+            // the graph's base weights are fixed initializers: fed new adapters, it would still run the old base
+            throw new IllegalStateException(session.source() + ": the policy's base weights changed (a reference"
+                    + " reset or a loaded checkpoint merged the adapters into them), but this export carries the base"
+                    + " it was exported with, and only the adapters are fed; leave engine.path empty to let the"
+                    + " engine export the policy itself after such changes");
         }
         if (!adapterInputs) {
             // a fixed graph cannot follow a training policy: its rollouts would come from the exported weights
@@ -214,6 +231,35 @@ public final class OnnxRuntimeEngine implements RolloutEngine {
         session.feed(djl.exporter().adapterTensors());
         syncedPolicy = djl;
         syncedVersion = djl.weightsVersion();
+    }
+
+    /**
+     * Refuses an export with adapter inputs whose base weights are not the policy's (its fingerprint, written by
+     * {@code prefopt export --format onnx --lora-inputs}); an export made elsewhere has none and is taken on trust,
+     * with a warning.
+     */
+    private void checkBase(OnnxDecoderSession s, DjlPolicyModel djl) {
+        String recorded = s.customMetadata().get(BaseWeightsFingerprint.METADATA_KEY);
+        if (recorded == null) {
+            LOG.warn("{}: no {} in the model's metadata (not exported by prefopt): the engine cannot check that its"
+                    + " base weights are policy '{}''s; it feeds the run's adapters to whatever base the graph holds",
+                    s.source(), BaseWeightsFingerprint.METADATA_KEY, djl.info().name());
+            return;
+        }
+        TensorDType stored = s.cacheType() == OnnxJavaType.FLOAT16 ? TensorDType.F16 : TensorDType.F32;
+        String policy = BaseWeightsFingerprint.of(djl.exporter().baseTensors(stored));
+        if (!policy.equals(recorded)) {
+            throw new IllegalArgumentException(s.source() + ": the export's base weights are not policy '"
+                    + djl.info().name() + "''s (" + BaseWeightsFingerprint.METADATA_KEY + " " + abbreviate(recorded)
+                    + " in the model, " + abbreviate(policy) + " for the policy): it was exported from another"
+                    + " checkpoint or base model, so the run's adapters would be applied to the wrong weights;"
+                    + " export this run's policy with `prefopt export --format onnx --lora-inputs`, or leave"
+                    + " engine.path empty to let the engine export the policy itself");
+        }
+    }
+
+    private static String abbreviate(String sha) {
+        return sha.substring(0, 12) + "...";
     }
 
     /**

@@ -2,6 +2,7 @@ package org.prefopt.backends.onnx.export;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +70,11 @@ public final class OnnxExport {
             try (WeightStore store = external ? WeightStore.external(tmp.resolve(OnnxNames.DATA_FILE))
                     : WeightStore.inline()) {
                 model = model(config, weights, store, false, lora);
+            }
+            if (lora != null) {
+                model = model.toBuilder().addMetadataProps(StringStringEntryProto.newBuilder()
+                        .setKey(BaseWeightsFingerprint.METADATA_KEY).setValue(BaseWeightsFingerprint.of(weights)))
+                        .build();
             }
             try (OutputStream out = Files.newOutputStream(tmp.resolve(OnnxNames.MODEL_FILE))) {
                 model.writeTo(out);

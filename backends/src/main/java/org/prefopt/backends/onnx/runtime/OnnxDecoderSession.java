@@ -217,6 +217,15 @@ public final class OnnxDecoderSession implements AutoCloseable {
         }
     }
 
+    /** The model's custom metadata ({@code metadata_props}); empty when it has none. */
+    public Map<String, String> customMetadata() {
+        try {
+            return session.getMetadata().getCustomMetadata();
+        } catch (OrtException e) {
+            throw new IllegalStateException(source + ": cannot read the model's metadata: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Feeds (or replaces) the graph inputs named by {@code values}' keys, such as the weights of a graph exported
      * with weights as inputs; every later step passes them.
@@ -258,8 +267,8 @@ public final class OnnxDecoderSession implements AutoCloseable {
         return headDim;
     }
 
-    /** FLOAT or FLOAT16. */
-    OnnxJavaType cacheType() {
+    /** FLOAT or FLOAT16: the caches' type, which is also the type an export of ours stores its weights in. */
+    public OnnxJavaType cacheType() {
         return cacheType;
     }
 
