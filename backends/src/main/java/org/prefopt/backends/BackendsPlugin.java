@@ -20,6 +20,7 @@ import org.prefopt.backends.djl.policy.Policies;
 import org.prefopt.backends.djl.policy.PolicyOptions;
 import org.prefopt.backends.djl.policy.Presets;
 import org.prefopt.backends.onnx.engine.OnnxRuntimeEngine;
+import org.prefopt.backends.onnx.engine.KvCacheMode;
 import org.prefopt.backends.onnx.engine.SyncMode;
 import org.prefopt.backends.onnx.runtime.ExecutionDevice;
 import org.prefopt.backends.safetensors.TensorDType;
@@ -51,18 +52,32 @@ public final class BackendsPlugin implements Plugin {
     public static final ComponentFactory<RolloutEngine> POLICY_ENGINE = ComponentFactory.of(Slot.ENGINE, "policy",
             "the policy generates its own rollouts and evaluation samples (the default)", options -> RolloutEngine.POLICY);
 
-    /** {@code engine { type = onnxruntime, threads = 0, path = "", sync = auto, device = cpu, dtype = float32 }}. */
+    /**
+     * {@code engine { type = onnxruntime, threads = 0, path = "", sync = auto, device = cpu, dtype = float32,
+     * kv-cache = auto }}.
+     */
     public static final ComponentFactory<RolloutEngine> ONNXRUNTIME = ComponentFactory.of(Slot.ENGINE, "onnxruntime",
             "ONNX Runtime (CPU, or CUDA with the -Pcuda build) generates with the policy's current weights, or with an"
                     + " exported ONNX model (path)",
             options -> new OnnxRuntimeEngine(options.getInt("threads"),
                     options.getString("path").isEmpty() ? null : Path.of(options.getString("path")),
                     SyncMode.parse(options.getString("sync")), ExecutionDevice.parse(options.getString("device")),
-                    options.getString("dtype").equals("float16") ? TensorDType.F16 : TensorDType.F32),
+                    options.getString("dtype").equals("float16") ? TensorDType.F16 : TensorDType.F32,
+                    KvCacheMode.parse(options.getString("kv-cache"))),
             (options, problems) -> {
                 problems.requireRange(options, "threads", 0, 4096);
                 problems.requireOneOf(options, "sync", SyncMode.options());
                 problems.requireOneOf(options, "dtype", List.of("float32", "float16"));
+                problems.requireOneOf(options, "kv-cache", KvCacheMode.options());
+                if (options.hasPath("kv-cache") && options.getString("kv-cache").equals("in-place")) {
+                    String why = KvCacheMode.whyNotInPlace(
+                            options.hasPath("path") && !options.getString("path").isEmpty(),
+                            options.hasPath("dtype") && options.getString("dtype").equals("float16"),
+                            options.hasPath("device") && !options.getString("device").equals("cpu"));
+                    if (why != null) {
+                        problems.add(options, "kv-cache", why);
+                    }
+                }
                 if (options.hasPath("dtype") && options.getString("dtype").equals("float16")
                         && options.hasPath("path") && !options.getString("path").isEmpty()) {
                     problems.add(options, "dtype", "applies to the engine's own export of the policy; the model at"

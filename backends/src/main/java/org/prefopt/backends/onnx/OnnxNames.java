@@ -11,6 +11,10 @@ public final class OnnxNames {
     public static final String ATTENTION_MASK = "attention_mask";
     public static final String POSITION_IDS = "position_ids";
     public static final String LOGITS = "logits";
+    /** In-place cache graphs ({@code GroupQueryAttention}, ONNX Runtime GenAI's names): each row's length - 1, int32. */
+    public static final String SEQLENS_K = "seqlens_k";
+    /** In-place cache graphs: the longest row's length after the step, an int32 scalar. */
+    public static final String TOTAL_SEQUENCE_LENGTH = "total_sequence_length";
     /** The file name of the graph inside an export directory (Optimum's). */
     public static final String MODEL_FILE = "model.onnx";
     /** Where the weights go when they do not fit one protobuf message (2 GB). */

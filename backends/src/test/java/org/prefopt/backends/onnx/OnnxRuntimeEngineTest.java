@@ -35,10 +35,12 @@ import org.prefopt.api.model.TokenSequence;
 import org.prefopt.backends.djl.TestCheckpoints;
 import org.prefopt.backends.djl.policy.DjlPolicyModel;
 import org.prefopt.backends.onnx.engine.OnnxRuntimeEngine;
+import org.prefopt.backends.onnx.engine.KvCacheMode;
 import org.prefopt.backends.onnx.engine.SyncMode;
 import org.prefopt.backends.onnx.runtime.ExecutionDevice;
 import org.prefopt.backends.safetensors.TensorDType;
 import org.prefopt.backends.onnx.export.BaseWeightsFingerprint;
+import org.prefopt.backends.onnx.export.CacheLayout;
 import org.prefopt.backends.onnx.export.OnnxExport;
 import org.prefopt.backends.onnx.runtime.OnnxDecoderSession;
 
@@ -55,16 +57,47 @@ class OnnxRuntimeEngineTest {
     @TempDir
     Path tmp;
 
+    /** Llama's test heads are 4 wide, so its engine keeps Optimum's cache; Qwen2's are 8 wide: in place. */
     @ParameterizedTest
-    @CsvSource({"true, SESSION, 3", "false, SESSION, 3", "true, INPUTS, 1", "false, INPUTS, 1", "true, ADAPTERS, 1",
-            "true, AUTO, 1", "false, AUTO, 3"})
-    void logProbsEqualThePolicysAfterEveryStep(boolean lora, SyncMode sync, int sessions) {
-        try (DjlPolicyModel p = lora ? TestCheckpoints.loraPolicy("llama", 5e-2)
-                : TestCheckpoints.policy(TestCheckpoints.llama());
+    @CsvSource({"llama, true, SESSION, 3", "llama, false, SESSION, 3", "llama, true, INPUTS, 1",
+            "llama, false, INPUTS, 1", "llama, true, ADAPTERS, 1", "llama, true, AUTO, 1", "llama, false, AUTO, 3",
+            "qwen2, true, ADAPTERS, 1", "qwen2, false, SESSION, 3", "qwen2, false, INPUTS, 1"})
+    void logProbsEqualThePolicysAfterEveryStep(String checkpoint, boolean lora, SyncMode sync, int sessions) {
+        try (DjlPolicyModel p = lora ? TestCheckpoints.loraPolicy(checkpoint, 5e-2)
+                : TestCheckpoints.policy(checkpoint.equals("llama") ? TestCheckpoints.llama()
+                : TestCheckpoints.qwen2());
              OnnxRuntimeEngine engine = new OnnxRuntimeEngine(1, null, sync)) {
             trainThreeStepsFollowed(engine, p);
             // inputs and adapters follow the policy by feeding one session; session opens one per update
             assertEquals(sessions, engine.sessionsOpened());
+            assertEquals(checkpoint.equals("qwen2") ? CacheLayout.IN_PLACE : CacheLayout.OPTIMUM,
+                    engine.cacheLayout());
+        }
+    }
+
+    @Test
+    void anInPlaceCacheIsRefusedWhereItCannotServe() {
+        try (DjlPolicyModel p = TestCheckpoints.policy(TestCheckpoints.llama());
+             OnnxRuntimeEngine engine = new OnnxRuntimeEngine(1, null, SyncMode.AUTO, ExecutionDevice.CPU,
+                     TensorDType.F32, KvCacheMode.IN_PLACE)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> engine.generate(p, REQUESTS, SamplingParams.greedy(2)));
+            assertEquals("engine.kv-cache = in-place: ONNX Runtime's GroupQueryAttention needs head_dim to be a"
+                    + " multiple of 8, and the policy's is 4: use kv-cache = concat or auto", e.getMessage());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new OnnxRuntimeEngine(1,
+                null, SyncMode.AUTO, ExecutionDevice.CPU, TensorDType.F16, KvCacheMode.IN_PLACE));
+        assertEquals("engine.kv-cache = in-place: in-place is built for float32 (dtype = float16 keeps Optimum's"
+                + " layout): use kv-cache = concat or auto, or dtype = float32", e.getMessage());
+    }
+
+    @Test
+    void concatKeepsOptimumsLayoutWhereInPlaceWouldServe() {
+        try (DjlPolicyModel p = TestCheckpoints.policy(TestCheckpoints.qwen2());
+             OnnxRuntimeEngine engine = new OnnxRuntimeEngine(1, null, SyncMode.AUTO, ExecutionDevice.CPU,
+                     TensorDType.F32, KvCacheMode.CONCAT)) {
+            trainThreeStepsFollowed(engine, p);
+            assertEquals(CacheLayout.OPTIMUM, engine.cacheLayout());
         }
     }
 

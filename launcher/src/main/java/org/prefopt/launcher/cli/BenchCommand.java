@@ -99,6 +99,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "With --engine onnxruntime: the type of its export of the policy (engine.dtype).")
     String engineDtype;
 
+    @Option(names = "--kv-cache", paramLabel = "<auto|in-place|concat>",
+            description = "With --engine onnxruntime: how its export of the policy keeps the KV cache"
+                    + " (engine.kv-cache).")
+    String kvCache;
+
     @Override
     public Integer call() throws Exception {
         if (policyArgs.model == null && policyArgs.preset == null) {
@@ -119,6 +124,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (engineDtype != null) {
             engineOptions.put("dtype", engineDtype);
+        }
+        if (kvCache != null) {
+            engineOptions.put("kv-cache", kvCache);
         }
         policyArgs.engineOptions = engineOptions;
         policyArgs.backendDtype = dtype;
@@ -231,15 +239,19 @@ final class BenchCommand implements Callable<Integer> {
         if (engineDtype != null) {
             notes.add("dtype = " + engineDtype);
         }
+        if (kvCache != null) {
+            notes.add("kv-cache = " + kvCache);
+        }
         return notes.isEmpty() ? "" : " (" + String.join(", ", notes) + ")";
     }
 
     /** {@code --engine}: one engine, or several separated by commas, measured side by side. */
     private List<String> engines() {
-        if ((sync != null || engineDtype != null)
-                && (policyArgs.engine == null || !policyArgs.engine.contains("onnxruntime"))) {
-            throw new UsageException((sync != null ? "--sync" : "--engine-dtype") + " is an option of the onnxruntime"
-                    + " engine: add --engine onnxruntime");
+        String engineOption = sync != null ? "--sync" : engineDtype != null ? "--engine-dtype"
+                : kvCache != null ? "--kv-cache" : null;
+        if (engineOption != null && (policyArgs.engine == null || !policyArgs.engine.contains("onnxruntime"))) {
+            throw new UsageException(engineOption + " is an option of the onnxruntime engine: add --engine"
+                    + " onnxruntime");
         }
         if (policyArgs.engine == null) {
             return List.of("policy");
@@ -302,6 +314,9 @@ final class BenchCommand implements Callable<Integer> {
             }
             if (engineDtype != null) {
                 o.put("engine_dtype", engineDtype);
+            }
+            if (kvCache != null) {
+                o.put("engine_kv_cache", kvCache);
             }
             if (genPeak.isPresent()) {
                 o.put("generation_peak_rss_bytes", genPeak.getAsLong());

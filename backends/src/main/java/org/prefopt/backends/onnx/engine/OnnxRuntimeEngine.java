@@ -17,6 +17,7 @@ import org.prefopt.api.model.RolloutEngine;
 import org.prefopt.api.model.SamplingParams;
 import org.prefopt.backends.djl.policy.DjlPolicyModel;
 import org.prefopt.backends.onnx.export.BaseWeightsFingerprint;
+import org.prefopt.backends.onnx.export.CacheLayout;
 import org.prefopt.backends.onnx.export.LoraInputs;
 import org.prefopt.backends.onnx.export.OnnxExport;
 import org.prefopt.backends.onnx.generation.OnnxGenerator;
@@ -28,8 +29,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code engine { type = onnxruntime, threads = 0, path = "", sync = auto, device = cpu, dtype = float32 }}:
- * generates with ONNX
+ * {@code engine { type = onnxruntime, threads = 0, path = "", sync = auto, device = cpu, dtype = float32,
+ * kv-cache = auto }}: generates with ONNX
  * Runtime. Without {@code path} it runs the policy's own weights and follows them whenever they change (after each
  * optimizer step) as {@link SyncMode} says. With {@code path} it runs that ONNX model (Optimum's
  * text-generation-with-past layout, exported here or elsewhere) with the policy's tokenizer: a self-contained graph
@@ -46,6 +47,8 @@ public final class OnnxRuntimeEngine implements RolloutEngine {
     private final ExecutionDevice device;
     /** F32 or F16: how the engine's own export stores the weights (and so the caches and logits). */
     private final TensorDType dtype;
+    /** How the engine's own export keeps the KV cache. */
+    private final KvCacheMode kvCache;
     private OnnxDecoderSession session;
     /** Whether the session takes the policy's LoRA adapters as inputs. */
     private boolean adapterInputs;
@@ -57,7 +60,8 @@ public final class OnnxRuntimeEngine implements RolloutEngine {
     /**
      * @param path an exported model (directory or file), or null to run the policy's weights
      */
-    public OnnxRuntimeEngine(int threads, Path path, SyncMode sync, ExecutionDevice device, TensorDType dtype) {
+    public OnnxRuntimeEngine(int threads, Path path, SyncMode sync, ExecutionDevice device, TensorDType dtype,
+                             KvCacheMode kvCache) {
         if (dtype != TensorDType.F32 && dtype != TensorDType.F16) {
             throw new IllegalArgumentException("the engine exports float32 or float16, not " + dtype);
         }
@@ -66,6 +70,16 @@ public final class OnnxRuntimeEngine implements RolloutEngine {
         this.sync = sync;
         this.device = device;
         this.dtype = dtype;
+        this.kvCache = kvCache;
+        String why = KvCacheMode.whyNotInPlace(path != null, dtype == TensorDType.F16, device.isCuda());
+        if (kvCache == KvCacheMode.IN_PLACE && why != null) {
+            throw new IllegalArgumentException("engine.kv-cache = in-place: " + why);
+        }
+    }
+
+    /** With {@code kv-cache = auto}. */
+    public OnnxRuntimeEngine(int threads, Path path, SyncMode sync, ExecutionDevice device, TensorDType dtype) {
+        this(threads, path, sync, device, dtype, KvCacheMode.AUTO);
     }
 
     public OnnxRuntimeEngine(int threads, Path path, SyncMode sync, ExecutionDevice device) {
@@ -90,6 +104,11 @@ public final class OnnxRuntimeEngine implements RolloutEngine {
             follow(djl);
         }
         return new OnnxGenerator(session, djl.weights().manager()).generate(djl.tokenizer(), requests, params);
+    }
+
+    /** How the current session keeps its KV cache, or null before the first generation. */
+    public synchronized CacheLayout cacheLayout() {
+        return session == null ? null : session.inPlaceCache() ? CacheLayout.IN_PLACE : CacheLayout.OPTIMUM;
     }
 
     /** Sessions opened so far: one per export of the policy (and the one over {@code path}). */
@@ -135,9 +154,10 @@ public final class OnnxRuntimeEngine implements RolloutEngine {
     /** A session over the policy's current weights, in the form {@code mode} follows them in. */
     private OnnxDecoderSession sessionOf(DjlPolicyModel djl, SyncMode mode) {
         String name = djl.info().name() + (dtype == TensorDType.F16 ? ", float16" : "");
+        CacheLayout layout = kvCache.layout(djl.config().headDim(), dtype == TensorDType.F16, device.isCuda());
         if (mode == SyncMode.INPUTS) {
             Map<String, TensorData> weights = djl.exporter().mergedTensors(dtype);
-            OnnxDecoderSession s = OnnxDecoderSession.of(OnnxExport.bytes(djl.config(), weights, true, null),
+            OnnxDecoderSession s = OnnxDecoderSession.of(OnnxExport.bytes(djl.config(), weights, true, null, layout),
                     name + " (ONNX export, weights as inputs)", threads, device);
             s.feed(weights);
             return s;
@@ -147,10 +167,10 @@ public final class OnnxRuntimeEngine implements RolloutEngine {
                 : djl.exporter().baseTensors(dtype);
         long bytes = weights.values().stream().mapToLong(t -> t.data().remaining()).sum();
         OnnxDecoderSession s = bytes <= OnnxExport.INLINE_LIMIT
-                ? OnnxDecoderSession.of(OnnxExport.bytes(djl.config(), weights, false, lora),
+                ? OnnxDecoderSession.of(OnnxExport.bytes(djl.config(), weights, false, lora, layout),
                         name + " (in-memory ONNX export" + (lora == null ? ")" : ", LoRA adapters as inputs)"),
                         threads, device)
-                : throughTemporaryDirectory(djl, weights, lora);
+                : throughTemporaryDirectory(djl, weights, lora, layout);
         if (lora != null) {
             s.feed(djl.exporter().adapterTensors());
         }
@@ -159,10 +179,11 @@ public final class OnnxRuntimeEngine implements RolloutEngine {
 
     /** Over 2 GB a model cannot be one protobuf message: its weights go to external data in a temporary directory. */
     private OnnxDecoderSession throughTemporaryDirectory(DjlPolicyModel djl, Map<String, TensorData> weights,
-                                                        LoraInputs lora) {
+                                                        LoraInputs lora, CacheLayout layout) {
         try {
             Path dir = Files.createTempDirectory("prefopt-onnx-engine").resolve("model");
-            OnnxExport.write(dir, djl.config(), weights, null, OnnxExport.Storage.EXTERNAL, lora);
+            OnnxExport.write(dir, djl.config(), weights, null, OnnxExport.Storage.EXTERNAL, lora, tmp -> { },
+                    layout);
             OnnxDecoderSession s = OnnxDecoderSession.open(dir, threads, device);
             // the session holds the weights now; the files are not needed any more
             try (var files = Files.list(dir)) {

@@ -28,6 +28,9 @@ final class DecoderGraph {
 
     private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
     private static final int INT64 = TensorProto.DataType.INT64_VALUE;
+    private static final int INT32 = TensorProto.DataType.INT32_VALUE;
+    /** The operator set of ONNX Runtime's contrib ops (GroupQueryAttention). */
+    static final String MICROSOFT = "com.microsoft";
     private static final int FLOAT16 = TensorProto.DataType.FLOAT16_VALUE;
     /** The additive mask of a hidden key: finite, as the policy's, so fully masked padding rows stay NaN-free. */
     private static final float MASKED = -1e30f;
@@ -39,15 +42,17 @@ final class DecoderGraph {
     private final GraphBuilder g;
     private final boolean weightsAsInputs;
     private final LoraInputs lora;
+    private final CacheLayout layout;
     /** FLOAT or FLOAT16: the type of the stored weights, the caches and the logits; compute is float32 either way. */
     private final int storedType;
     /** The float32 value of each weight (a float16 weight's Cast), by weight name. */
     private final Map<String, String> widened = new HashMap<>();
 
     private DecoderGraph(ModelConfig cfg, Map<String, TensorData> weights, GraphBuilder g, boolean weightsAsInputs,
-                         LoraInputs lora) {
+                         LoraInputs lora, CacheLayout layout) {
         this.weightsAsInputs = weightsAsInputs;
         this.lora = lora;
+        this.layout = layout;
         this.storedType = weights.get(Decoder.EMBEDDING).dtype() == TensorDType.F16 ? FLOAT16 : FLOAT;
         this.cfg = cfg;
         this.weights = weights;
@@ -61,13 +66,18 @@ final class DecoderGraph {
      * @param weightsAsInputs make every weight a graph input of its name (fed at run time, so an engine can follow a
      *                        training policy without a new session) instead of an initializer
      * @param lora            adapters carried as graph inputs next to the (unmerged) base weights, or null
+     * @param layout          how the graph keeps its KV cache
      */
     static void build(ModelConfig cfg, Map<String, TensorData> weights, GraphBuilder g, boolean weightsAsInputs,
-                      LoraInputs lora) {
+                      LoraInputs lora, CacheLayout layout) {
         TensorData embedding = weights.get(Decoder.EMBEDDING);
         TensorDType dtype = embedding == null ? TensorDType.F32 : embedding.dtype();
         if (dtype != TensorDType.F32 && dtype != TensorDType.F16) {
             throw new IllegalArgumentException("the ONNX export stores weights as float32 or float16, not " + dtype);
+        }
+        if (layout == CacheLayout.IN_PLACE && dtype != TensorDType.F32) {
+            throw new IllegalArgumentException("the in-place KV cache (GroupQueryAttention) is built for float32"
+                    + " weights; a " + dtype + " export keeps Optimum's cache layout");
         }
         if (lora != null) {
             for (String module : lora.modules()) {
@@ -89,7 +99,7 @@ final class DecoderGraph {
                         + Arrays.toString(t.shape()) + ")");
             }
         }
-        new DecoderGraph(cfg, weights, g, weightsAsInputs, lora).build();
+        new DecoderGraph(cfg, weights, g, weightsAsInputs, lora, layout).build();
     }
 
     private void build() {
@@ -98,21 +108,29 @@ final class DecoderGraph {
         long d = cfg.headDim();
         long nh = cfg.numHeads();
         long kvh = cfg.numKvHeads();
+        boolean inPlace = layout == CacheLayout.IN_PLACE;
         g.input(OnnxNames.INPUT_IDS, INT64, "batch_size", "sequence_length");
-        g.input(OnnxNames.ATTENTION_MASK, INT64, "batch_size", "total_sequence_length");
+        if (inPlace) {
+            g.input(OnnxNames.SEQLENS_K, INT32, "batch_size");
+            g.input(OnnxNames.TOTAL_SEQUENCE_LENGTH, INT32);
+        } else {
+            g.input(OnnxNames.ATTENTION_MASK, INT64, "batch_size", "total_sequence_length");
+        }
         g.input(OnnxNames.POSITION_IDS, INT64, "batch_size", "sequence_length");
+        String past = inPlace ? "capacity" : "past_sequence_length";
+        String present = inPlace ? "capacity" : "total_sequence_length";
         for (int l = 0; l < layers; l++) {
-            g.input(OnnxNames.pastKey(l), storedType, "batch_size", kvh, "past_sequence_length", d);
-            g.input(OnnxNames.pastValue(l), storedType, "batch_size", kvh, "past_sequence_length", d);
+            g.input(OnnxNames.pastKey(l), storedType, "batch_size", kvh, past, d);
+            g.input(OnnxNames.pastValue(l), storedType, "batch_size", kvh, past, d);
         }
         g.output(OnnxNames.LOGITS, storedType, "batch_size", "sequence_length", (long) cfg.vocabSize());
         for (int l = 0; l < layers; l++) {
-            g.output(OnnxNames.presentKey(l), storedType, "batch_size", kvh, "total_sequence_length", d);
-            g.output(OnnxNames.presentValue(l), storedType, "batch_size", kvh, "total_sequence_length", d);
+            g.output(OnnxNames.presentKey(l), storedType, "batch_size", kvh, present, d);
+            g.output(OnnxNames.presentValue(l), storedType, "batch_size", kvh, present, d);
         }
 
         String bt = g.op("Shape", OnnxNames.INPUT_IDS);
-        String mask = attentionBias();
+        String mask = inPlace ? null : attentionBias();
         String[] rotary = rotary();
         String x = g.op("Reshape", g.op("Gather", weight(Decoder.EMBEDDING), OnnxNames.INPUT_IDS), g.ints(-1, h));
         String shapeQ = g.op("Concat", List.of(attr("axis", 0L)), bt, g.ints(nh, d));
@@ -162,7 +180,11 @@ final class DecoderGraph {
         return g.op("Where", allowed, g.scalar(0f), g.scalar(MASKED));
     }
 
-    /** cos and sin tables {@code [batch, 1, seq, head_dim]}, from the policy decoder's inverse frequencies. */
+    /**
+     * cos and sin tables from the policy decoder's inverse frequencies, shaped to broadcast over the heads: {@code
+     * [batch, 1, seq, head_dim]} for heads-first activations (Optimum's attention), {@code [batch, seq, 1, head_dim]}
+     * for the in-place layout's sequence-first ones.
+     */
     private String[] rotary() {
         int half = cfg.headDim() / 2;
         float[] inv = new float[half];
@@ -174,8 +196,9 @@ final class DecoderGraph {
         String pos = g.op("Cast", List.of(attr("to", (long) FLOAT)), OnnxNames.POSITION_IDS);
         String freqs = g.op("Mul", g.op("Unsqueeze", pos, g.ints(2)), g.floats(new long[] {half}, inv));
         String emb = g.op("Concat", List.of(attr("axis", -1L)), freqs, freqs);
-        String axis1 = g.ints(1);
-        return new String[] {g.op("Unsqueeze", g.op("Cos", emb), axis1), g.op("Unsqueeze", g.op("Sin", emb), axis1)};
+        String headAxis = g.ints(layout == CacheLayout.IN_PLACE ? 2 : 1);
+        return new String[] {g.op("Unsqueeze", g.op("Cos", emb), headAxis),
+                g.op("Unsqueeze", g.op("Sin", emb), headAxis)};
     }
 
     private String layer(int l, String x, String shapeQ, String shapeKv, String[] rotary, String mask) {
@@ -184,6 +207,10 @@ final class DecoderGraph {
         long nh = cfg.numHeads();
         long kvh = cfg.numKvHeads();
         String h = rmsNorm(x, p + "input_layernorm.weight");
+        if (layout == CacheLayout.IN_PLACE) {
+            return mlp(l, g.op("Add", x, linear(inPlaceAttention(l, h, shapeQ, shapeKv, rotary),
+                    p + "self_attn.o_proj")));
+        }
         var perm = List.of(attrInts("perm", 0, 2, 1, 3));
         String q = g.op("Transpose", perm, g.op("Reshape", linear(h, p + "self_attn.q_proj"), shapeQ));
         String k = g.op("Transpose", perm, g.op("Reshape", linear(h, p + "self_attn.k_proj"), shapeKv));
@@ -210,14 +237,46 @@ final class DecoderGraph {
         String probs = g.op("Softmax", List.of(attr("axis", -1L)), scores);
         String out = g.op("MatMul", probs, g.op("Unsqueeze", vAll, g.ints(2)));
         out = g.op("Reshape", g.op("Transpose", perm, g.op("Reshape", out, g.ints(0, nh, -1, d))), g.ints(-1, nh * d));
-        x = g.op("Add", x, linear(out, p + "self_attn.o_proj"));
-        h = rmsNorm(x, p + "post_attention_layernorm.weight");
+        return mlp(l, g.op("Add", x, linear(out, p + "self_attn.o_proj")));
+    }
+
+    /**
+     * Attention through ONNX Runtime's GroupQueryAttention over sequence-first activations ({@code [batch, seq,
+     * heads * head_dim]}): rotary embeddings applied here as in Optimum's graph (the op's own rotary is off, so both
+     * layouts compute them alike), the new keys and values written into the cache buffer at each row's length.
+     *
+     * @return the attention output {@code [tokens, heads * head_dim]}
+     */
+    private String inPlaceAttention(int l, String h, String shapeQ, String shapeKv, String[] rotary) {
+        String p = "model.layers." + l + ".";
+        long d = cfg.headDim();
+        long nh = cfg.numHeads();
+        long kvh = cfg.numKvHeads();
+        String seqFirst = g.ints(0, 0, -1);
+        String q = g.op("Reshape", rope(g.op("Reshape", linear(h, p + "self_attn.q_proj"), shapeQ), rotary), seqFirst);
+        String k = g.op("Reshape", rope(g.op("Reshape", linear(h, p + "self_attn.k_proj"), shapeKv), rotary),
+                seqFirst);
+        String v = g.op("Reshape", g.op("Reshape", linear(h, p + "self_attn.v_proj"), shapeKv), seqFirst);
+        String out = "attention_" + l;
+        g.opInDomain(MICROSOFT, "GroupQueryAttention", List.of(attr("num_heads", nh), attr("kv_num_heads", kvh),
+                        attr("scale", (float) (1.0 / Math.sqrt(d)))),
+                List.of(out, OnnxNames.presentKey(l), OnnxNames.presentValue(l)),
+                q, k, v, OnnxNames.pastKey(l), OnnxNames.pastValue(l), OnnxNames.SEQLENS_K,
+                OnnxNames.TOTAL_SEQUENCE_LENGTH);
+        return g.op("Reshape", out, g.ints(-1, nh * d));
+    }
+
+    /** The residual MLP block after attention: {@code x + down(silu(gate(h)) * up(h))}, {@code h} normed {@code x}. */
+    private String mlp(int l, String x) {
+        String p = "model.layers." + l + ".";
+        String h = rmsNorm(x, p + "post_attention_layernorm.weight");
         String gate = linear(h, p + "mlp.gate_proj");
         String up = linear(h, p + "mlp.up_proj");
         String act = g.op("Mul", g.op("Mul", gate, g.op("Sigmoid", gate)), up);
         return g.op("Add", x, linear(act, p + "mlp.down_proj"));
     }
 
+    /** Rotary embeddings of {@code x}, heads-first or sequence-first as {@code rotary} is shaped. */
     private String rope(String x, String[] rotary) {
         long half = cfg.headDim() / 2;
         String axis3 = g.ints(3);

@@ -50,6 +50,13 @@ final class GraphBuilder {
         return output;
     }
 
+    /** Adds node {@code type} of operator set {@code domain} (e.g. {@code com.microsoft}) with several outputs. */
+    void opInDomain(String domain, String type, List<AttributeProto> attributes, List<String> outputs,
+                    String... inputs) {
+        graph.addNode(NodeProto.newBuilder().setOpType(type).setDomain(domain).setName("n" + (counter++) + "_" + type)
+                .addAllInput(Arrays.asList(inputs)).addAllOutput(outputs).addAllAttribute(attributes));
+    }
+
     /** A 1-D int64 constant. */
     String ints(long... values) {
         return constant(TensorProto.DataType.INT64_VALUE, new long[] {values.length}, longBytes(values));

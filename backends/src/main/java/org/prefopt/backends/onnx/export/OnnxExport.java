@@ -63,13 +63,20 @@ public final class OnnxExport {
     /** @param alsoWrite writes more files into the directory before it is swapped in (the adapters' values) */
     public static void write(Path directory, ModelConfig config, Map<String, TensorData> weights, Path tokenizerDir,
                              Storage storage, LoraInputs lora, AtomicFiles.DirectoryWriter alsoWrite) {
+        write(directory, config, weights, tokenizerDir, storage, lora, alsoWrite, CacheLayout.OPTIMUM);
+    }
+
+    /** @param layout how the graph keeps its KV cache (files for other tools: {@link CacheLayout#OPTIMUM}) */
+    public static void write(Path directory, ModelConfig config, Map<String, TensorData> weights, Path tokenizerDir,
+                             Storage storage, LoraInputs lora, AtomicFiles.DirectoryWriter alsoWrite,
+                             CacheLayout layout) {
         long bytes = weights.values().stream().mapToLong(t -> t.data().remaining()).sum();
         boolean external = storage == Storage.EXTERNAL || bytes > INLINE_LIMIT;
         AtomicFiles.writeDirectory(directory, tmp -> {
             ModelProto model;
             try (WeightStore store = external ? WeightStore.external(tmp.resolve(OnnxNames.DATA_FILE))
                     : WeightStore.inline()) {
-                model = model(config, weights, store, false, lora);
+                model = model(config, weights, store, false, lora, layout);
             }
             if (lora != null) {
                 model = model.toBuilder().addMetadataProps(StringStringEntryProto.newBuilder()
@@ -88,12 +95,15 @@ public final class OnnxExport {
 
     /** The model in memory (weights through {@code store}). */
     static ModelProto model(ModelConfig config, Map<String, TensorData> weights, WeightStore store,
-                            boolean weightsAsInputs, LoraInputs lora) {
+                            boolean weightsAsInputs, LoraInputs lora, CacheLayout layout) {
         GraphBuilder g = new GraphBuilder("prefopt_" + config.architecture(), store);
-        DecoderGraph.build(config, weights, g, weightsAsInputs, lora);
-        return ModelProto.newBuilder().setIrVersion(IR_VERSION).setProducerName("prefopt")
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
-                .setGraph(g.build()).build();
+        DecoderGraph.build(config, weights, g, weightsAsInputs, lora, layout);
+        ModelProto.Builder model = ModelProto.newBuilder().setIrVersion(IR_VERSION).setProducerName("prefopt")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET));
+        if (layout == CacheLayout.IN_PLACE) {
+            model.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(DecoderGraph.MICROSOFT).setVersion(1));
+        }
+        return model.setGraph(g.build()).build();
     }
 
     /**
@@ -101,13 +111,16 @@ public final class OnnxExport {
      * weight a graph input of its Hugging Face name, to be fed at run time.
      */
     public static byte[] bytes(ModelConfig config, Map<String, TensorData> weights, boolean weightsAsInputs) {
-        return bytes(config, weights, weightsAsInputs, null);
+        return bytes(config, weights, weightsAsInputs, null, CacheLayout.OPTIMUM);
     }
 
-    /** {@link #bytes(ModelConfig, Map, boolean)} with the LoRA adapters {@code lora} as graph inputs. */
+    /**
+     * {@link #bytes(ModelConfig, Map, boolean)} with the LoRA adapters {@code lora} as graph inputs (or null) and the
+     * cache kept as {@code layout} says.
+     */
     public static byte[] bytes(ModelConfig config, Map<String, TensorData> weights, boolean weightsAsInputs,
-                               LoraInputs lora) {
-        return model(config, weights, WeightStore.inline(), weightsAsInputs, lora).toByteArray();
+                               LoraInputs lora, CacheLayout layout) {
+        return model(config, weights, WeightStore.inline(), weightsAsInputs, lora, layout).toByteArray();
     }
 
 }

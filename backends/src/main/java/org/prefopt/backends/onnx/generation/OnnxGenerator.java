@@ -13,7 +13,6 @@ import org.prefopt.api.model.TextTokenizer;
 import org.prefopt.backends.djl.generation.TokenSampler;
 import org.prefopt.backends.djl.model.NdTensors;
 import org.prefopt.backends.generation.CompletionBook;
-import org.prefopt.backends.onnx.runtime.KvState;
 import org.prefopt.backends.onnx.runtime.OnnxDecoderSession;
 
 /**
@@ -21,6 +20,8 @@ import org.prefopt.backends.onnx.runtime.OnnxDecoderSession;
  * and its cache rows are repeated for its completions; tokens are picked by the project's one {@link TokenSampler}
  * (seeded the same way, so greedy and seeded sampling give the policy engine's tokens when the logits agree); stop
  * tokens and strings through {@link CompletionBook}; finished rows leave the batch once a quarter of it has finished.
+ * The cache is Optimum's (a longer copy each step) or, for graphs that keep it in place, fixed buffers written where
+ * each row ends ({@link Decoding}).
  */
 public final class OnnxGenerator {
 
@@ -42,42 +43,23 @@ public final class OnnxGenerator {
         JniUtils.setGradMode(false);
         JniUtils.setSeed(params.seed());
         int vocab = session.vocab();
-        // prefill: one row per request (its prompt, left-padded)
-        int len = requests.stream().mapToInt(r -> r.promptTokens().length).max().orElseThrow();
-        int prompts = requests.size();
-        long[] ids = new long[prompts * len];
-        long[] mask = new long[prompts * len];
-        long[] pos = new long[prompts * len];
-        for (int i = 0; i < prompts; i++) {
-            int[] p = requests.get(i).promptTokens();
-            int pad = len - p.length;
-            for (int k = 0; k < p.length; k++) {
-                ids[i * len + pad + k] = p[k];
-                mask[i * len + pad + k] = 1;
-                pos[i * len + pad + k] = k;
+        int longestPrompt = requests.stream().mapToInt(r -> r.promptTokens().length).max().orElseThrow();
+        try (Decoding decoding = session.inPlaceCache()
+                ? new InPlaceDecoding(session, longestPrompt + params.maxNewTokens())
+                : new OptimumDecoding(session)) {
+            // prefill: one row per request, then each completion's row a copy of its prompt's
+            float[] prefilled = decoding.prefill(requests);
+            int rows = book.size();
+            int[] seqOf = new int[rows];
+            int[] promptRow = new int[rows];
+            float[] logits = new float[rows * vocab];
+            for (int q = 0; q < rows; q++) {
+                seqOf[q] = q;
+                promptRow[q] = book.promptOf(q);
+                System.arraycopy(prefilled, promptRow[q] * vocab, logits, q * vocab, vocab);
             }
-        }
-        OnnxDecoderSession.StepOutput pre = session.step(ids, mask, pos, prompts, len, session.emptyCache(prompts));
-        int rows = book.size();
-        int[] seqOf = new int[rows];
-        int[] promptRow = new int[rows];
-        long[][] keyMask = new long[rows][];
-        long[] position = new long[rows];
-        float[] logits = new float[rows * vocab];
-        for (int q = 0; q < rows; q++) {
-            int i = book.promptOf(q);
-            seqOf[q] = q;
-            promptRow[q] = i;
-            keyMask[q] = Arrays.copyOfRange(mask, i * len, (i + 1) * len);
-            position[q] = requests.get(i).promptTokens().length;
-            System.arraycopy(pre.logits(), i * vocab, logits, q * vocab, vocab);
-        }
-        KvState cache;
-        try (KvState prefilled = pre.cache()) {
-            cache = prefilled.select(promptRow);
-        }
-        TokenSampler sampler = new TokenSampler(params);
-        try {
+            decoding.expand(promptRow);
+            TokenSampler sampler = new TokenSampler(params);
             for (int step = 0; step < params.maxNewTokens(); step++) {
                 long[] next;
                 float[] lp;
@@ -102,44 +84,15 @@ public final class OnnxGenerator {
                             keep[k++] = r;
                         }
                     }
-                    KvState kept = cache.select(keep);
-                    cache.close();
-                    cache = kept;
-                    seqOf = pick(seqOf, keep);
-                    keyMask = pick(keyMask, keep);
-                    position = pick(position, keep);
-                    next = pick(next, keep);
+                    decoding.keep(keep);
+                    seqOf = Decoding.pick(seqOf, keep);
+                    long[] sampled = next;
+                    next = Arrays.stream(keep).mapToLong(k -> sampled[k]).toArray();
                     rows = active;
                 }
-                int total = keyMask[0].length + 1;
-                long[] stepMask = new long[rows * total];
-                for (int r = 0; r < rows; r++) {
-                    keyMask[r] = Arrays.copyOf(keyMask[r], total);
-                    keyMask[r][total - 1] = 1;
-                    System.arraycopy(keyMask[r], 0, stepMask, r * total, total);
-                }
-                OnnxDecoderSession.StepOutput out = session.step(next, stepMask, position, rows, 1, cache);
-                cache = out.cache();
-                logits = out.logits();
-                for (int r = 0; r < rows; r++) {
-                    position[r]++;
-                }
+                logits = decoding.step(next);
             }
-        } finally {
-            cache.close();
         }
         return book.groups();
-    }
-
-    private static int[] pick(int[] a, int[] keep) {
-        return Arrays.stream(keep).map(k -> a[k]).toArray();
-    }
-
-    private static long[] pick(long[] a, int[] keep) {
-        return Arrays.stream(keep).mapToLong(k -> a[k]).toArray();
-    }
-
-    private static long[][] pick(long[][] a, int[] keep) {
-        return Arrays.stream(keep).mapToObj(k -> a[k]).toArray(long[][]::new);
     }
 }

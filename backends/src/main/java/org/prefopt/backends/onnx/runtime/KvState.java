@@ -105,7 +105,11 @@ public final class KvState implements AutoCloseable {
 
     /** Rows {@code pick} of {@code t}, {@code rowBytes} each, as a direct buffer in native order. */
     private static ByteBuffer gather(OnnxTensor t, int[] pick, int rowBytes) {
-        ByteBuffer src = t.getByteBuffer();
+        return gather(t.getByteBuffer(), pick, rowBytes);
+    }
+
+    /** Rows {@code pick} of {@code src}, {@code rowBytes} each, as a direct buffer in native order. */
+    static ByteBuffer gather(ByteBuffer src, int[] pick, int rowBytes) {
         ByteBuffer out = ByteBuffer.allocateDirect(Math.multiplyExact(pick.length, rowBytes))
                 .order(ByteOrder.nativeOrder());
         for (int i = 0; i < pick.length; i++) {

@@ -11,6 +11,7 @@ import ai.onnxruntime.platform.Fp16Conversions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.prefopt.backends.onnx.OnnxNames;
@@ -43,6 +45,8 @@ public final class OnnxDecoderSession implements AutoCloseable {
     /** FLOAT or FLOAT16: the caches' type (the engine feeds back what the graph returned). */
     private OnnxJavaType cacheType;
     private final OnnxJavaType logitsType;
+    /** Whether the graph keeps its cache in place (GroupQueryAttention over fixed buffers) rather than Optimum's way. */
+    private final boolean inPlace;
     /** Values of graph inputs beyond the decoder's (weights fed at run time), passed to every step. */
     private final Map<String, OnnxTensor> fedInputs = new HashMap<>();
 
@@ -51,7 +55,9 @@ public final class OnnxDecoderSession implements AutoCloseable {
         this.env = env;
         this.session = session;
         Map<String, NodeInfo> inputs = session.getInputInfo();
-        for (String name : List.of(OnnxNames.INPUT_IDS, OnnxNames.ATTENTION_MASK, OnnxNames.POSITION_IDS)) {
+        this.inPlace = inputs.containsKey(OnnxNames.SEQLENS_K) && inputs.containsKey(OnnxNames.TOTAL_SEQUENCE_LENGTH);
+        for (String name : List.of(OnnxNames.INPUT_IDS, inPlace ? OnnxNames.SEQLENS_K : OnnxNames.ATTENTION_MASK,
+                OnnxNames.POSITION_IDS)) {
             if (!inputs.containsKey(name)) {
                 throw new IllegalArgumentException(source + ": the graph has no input '" + name + "' (inputs: "
                         + inputs.keySet() + "); the engine runs decoders exported as Optimum's"
@@ -206,7 +212,8 @@ public final class OnnxDecoderSession implements AutoCloseable {
     public SortedSet<String> extraInputs() {
         try {
             SortedSet<String> out = new TreeSet<>(session.getInputInfo().keySet());
-            out.removeAll(List.of(OnnxNames.INPUT_IDS, OnnxNames.ATTENTION_MASK, OnnxNames.POSITION_IDS));
+            out.removeAll(List.of(OnnxNames.INPUT_IDS, OnnxNames.ATTENTION_MASK, OnnxNames.POSITION_IDS,
+                    OnnxNames.SEQLENS_K, OnnxNames.TOTAL_SEQUENCE_LENGTH));
             for (int l = 0; l < layers; l++) {
                 out.remove(OnnxNames.pastKey(l));
                 out.remove(OnnxNames.pastValue(l));
@@ -254,9 +261,25 @@ public final class OnnxDecoderSession implements AutoCloseable {
         }
     }
 
-    /** An empty cache for {@code batch} rows. */
+    /** An empty cache for {@code batch} rows (Optimum's layout). */
     public KvState emptyCache(int batch) {
         return KvState.empty(this, batch);
+    }
+
+    /**
+     * Whether the graph keeps its cache in place ({@link #stepInPlace} with an {@link InPlaceCache}) rather than in
+     * Optimum's layout ({@link #step} with a {@link KvState}).
+     */
+    public boolean inPlaceCache() {
+        return inPlace;
+    }
+
+    /** A zeroed in-place cache of {@code rows} rows holding up to {@code capacity} positions each. */
+    public InPlaceCache inPlaceCache(int rows, int capacity) {
+        if (!inPlace) {
+            throw new IllegalStateException(source + ": the graph keeps its cache in Optimum's layout, not in place");
+        }
+        return InPlaceCache.allocate(this, rows, capacity);
     }
 
     int kvHeads() {
@@ -286,6 +309,9 @@ public final class OnnxDecoderSession implements AutoCloseable {
      * @return the float32 logits of each row's last position (batch, vocab) and the grown cache
      */
     public StepOutput step(long[] ids, long[] mask, long[] positions, int batch, int seq, KvState past) {
+        if (inPlace) {
+            throw new IllegalStateException(source + ": the graph keeps its cache in place: use stepInPlace");
+        }
         Map<String, OnnxTensor> in = new HashMap<>(fedInputs);
         List<OnnxTensor> owned = new ArrayList<>();
         try {
@@ -297,20 +323,74 @@ public final class OnnxDecoderSession implements AutoCloseable {
             in.put(OnnxNames.POSITION_IDS, owned.get(2));
             past.feed(in);
             OrtSession.Result result = session.run(in);
-            float[] last = new float[batch * vocab];
-            OnnxTensor logitsTensor = (OnnxTensor) result.get(OnnxNames.LOGITS).orElseThrow();
-            FloatBuffer logits = logitsType == OnnxJavaType.FLOAT ? logitsTensor.getFloatBuffer()
-                    : Fp16Conversions.convertFp16BufferToFloatBuffer(logitsTensor.getShortBuffer());
-            for (int r = 0; r < batch; r++) {
-                logits.get(Math.toIntExact(((long) r * seq + seq - 1) * vocab), last, r * vocab, vocab);
-            }
-            return new StepOutput(last, KvState.of(this, result, batch));
+            int[] last = new int[batch];
+            Arrays.fill(last, seq - 1);
+            return new StepOutput(rowLogits(result, seq, last), KvState.of(this, result, batch));
         } catch (OrtException e) {
             throw new IllegalStateException(source + ": ONNX Runtime failed: " + e.getMessage(), e);
         } finally {
             owned.forEach(OnnxTensor::close);
             past.close();
         }
+    }
+
+    /**
+     * One forward pass over up to {@code seq} new tokens per row, right-padded, writing their keys and values into
+     * {@code cache} in place (the graph's cache inputs and outputs are the same buffers).
+     *
+     * @param ids       (rows, seq) row-major; a row's tokens first, then padding
+     * @param positions (rows, seq)
+     * @param lengths   each row's length after the pass (cached positions + its real new tokens)
+     * @param last      for each row, the index in {@code 0..seq-1} of its last real new token, whose logits to return
+     * @return the float32 logits at {@code last} of each row (rows, vocab)
+     */
+    public float[] stepInPlace(long[] ids, long[] positions, int[] lengths, int[] last, int seq,
+                               InPlaceCache cache) {
+        int rows = cache.rows();
+        int[] seqlensK = new int[rows];
+        int total = 0;
+        for (int r = 0; r < rows; r++) {
+            if (lengths[r] > cache.capacity()) {
+                throw new IllegalArgumentException(source + ": row " + r + " would hold " + lengths[r]
+                        + " positions, over the cache's capacity of " + cache.capacity());
+            }
+            seqlensK[r] = lengths[r] - 1;
+            total = Math.max(total, lengths[r]);
+        }
+        Map<String, OnnxTensor> in = new HashMap<>(fedInputs);
+        Map<String, OnnxTensor> pinned = new HashMap<>();
+        List<OnnxTensor> owned = new ArrayList<>();
+        try {
+            owned.add(OnnxTensor.createTensor(env, LongBuffer.wrap(ids), new long[] {rows, seq}));
+            owned.add(OnnxTensor.createTensor(env, LongBuffer.wrap(positions), new long[] {rows, seq}));
+            owned.add(OnnxTensor.createTensor(env, IntBuffer.wrap(seqlensK), new long[] {rows}));
+            owned.add(OnnxTensor.createTensor(env, IntBuffer.wrap(new int[] {total}), new long[0]));
+            in.put(OnnxNames.INPUT_IDS, owned.get(0));
+            in.put(OnnxNames.POSITION_IDS, owned.get(1));
+            in.put(OnnxNames.SEQLENS_K, owned.get(2));
+            in.put(OnnxNames.TOTAL_SEQUENCE_LENGTH, owned.get(3));
+            cache.feed(in, pinned);
+            try (OrtSession.Result result = session.run(in, Set.of(OnnxNames.LOGITS), pinned)) {
+                return rowLogits(result, seq, last);
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException(source + ": ONNX Runtime failed: " + e.getMessage(), e);
+        } finally {
+            owned.forEach(OnnxTensor::close);
+        }
+    }
+
+    /** Row {@code r}'s logits at position {@code last[r]} of a pass over {@code seq} tokens per row, as float32. */
+    private float[] rowLogits(OrtSession.Result result, int seq, int[] last) {
+        int rows = last.length;
+        float[] out = new float[rows * vocab];
+        OnnxTensor logitsTensor = (OnnxTensor) result.get(OnnxNames.LOGITS).orElseThrow();
+        FloatBuffer logits = logitsType == OnnxJavaType.FLOAT ? logitsTensor.getFloatBuffer()
+                : Fp16Conversions.convertFp16BufferToFloatBuffer(logitsTensor.getShortBuffer());
+        for (int r = 0; r < rows; r++) {
+            logits.get(Math.toIntExact(((long) r * seq + last[r]) * vocab), out, r * vocab, vocab);
+        }
+        return out;
     }
 
     /** Logits of each row's last position (rows, vocab) and the cache after the pass. */
