@@ -2,9 +2,11 @@ package org.prefopt.backends.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -49,7 +51,7 @@ class OnnxGenerationTest {
                              OnnxExport.Storage.AUTO), 1)
                      : OnnxDecoderSession.of(OnnxExport.bytes(policy.config(),
                              policy.exporter().mergedTensors(TensorDType.F32), false, null, layout), name, 1)) {
-            assertEquals(layout == CacheLayout.IN_PLACE, session.inPlaceCache());
+            assertEquals(layout == CacheLayout.IN_PLACE, session.hasInPlaceCache());
             OnnxGenerator engine = new OnnxGenerator(session, TestCheckpoints.backend().manager());
             for (SamplingParams params : List.of(SamplingParams.greedy(12),
                     new SamplingParams(12, 1.0, 1.0, 0, false, List.of(), 5),
@@ -57,6 +59,21 @@ class OnnxGenerationTest {
                 assertSame(policy.generate(REQUESTS, params), engine.generate(policy.tokenizer(), REQUESTS, params),
                         name + " " + params);
             }
+        }
+    }
+
+    @Test
+    void anInPlaceCacheOverOneJavaBufferIsRefusedWithTheSizes() {
+        try (DjlPolicyModel policy = TestCheckpoints.policy(OnnxExportTest.checkpoint("qwen2"));
+             OnnxDecoderSession session = OnnxDecoderSession.of(OnnxExport.bytes(policy.config(),
+                     policy.exporter().mergedTensors(TensorDType.F32), false, null, CacheLayout.IN_PLACE),
+                     "qwen2", 1)) {
+            // 1 kv head x 8 wide x 4 bytes = 32 bytes per row and position: 2^20 rows x 128 positions = 4 GiB
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> session.inPlaceCache(1 << 20, 128));
+            assertEquals("qwen2: an in-place cache of 1048576 rows x 128 positions needs 4294967296 bytes per layer,"
+                    + " over the 2 GiB one Java buffer holds; generate fewer rows at once (prompts-per-step x"
+                    + " group-size, eval.batch-size) or fewer tokens", e.getMessage());
         }
     }
 

@@ -244,7 +244,7 @@ class OnnxRuntimeEngineTest {
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                         () -> engine.generate(p, REQUESTS, SamplingParams.greedy(2)));
                 assertTrue(e.getMessage().startsWith(dir.resolve("model.onnx") + ": the export's base weights are not"
-                        + " policy '"), e.getMessage());
+                        + " those of policy '" + p.info().name() + "' (prefopt.base_weights_sha256 "), e.getMessage());
                 assertTrue(e.getMessage().contains("prefopt.base_weights_sha256 "), e.getMessage());
                 assertTrue(e.getMessage().endsWith("): it was exported from another checkpoint or base model, so the"
                         + " run's adapters would be applied to the wrong weights; export this run's policy with"

@@ -108,7 +108,7 @@ public final class OnnxRuntimeEngine implements RolloutEngine {
 
     /** How the current session keeps its KV cache, or null before the first generation. */
     public synchronized CacheLayout cacheLayout() {
-        return session == null ? null : session.inPlaceCache() ? CacheLayout.IN_PLACE : CacheLayout.OPTIMUM;
+        return session == null ? null : session.hasInPlaceCache() ? CacheLayout.IN_PLACE : CacheLayout.OPTIMUM;
     }
 
     /** Sessions opened so far: one per export of the policy (and the one over {@code path}). */
@@ -233,7 +233,9 @@ public final class OnnxRuntimeEngine implements RolloutEngine {
         if (syncedPolicy == djl && syncedVersion == djl.weightsVersion()) {
             return;
         }
-        if (adapterInputs && (syncedPolicy != djl || syncedBase != djl.baseVersion())) {
+        if (adapterInputs && syncedPolicy != djl) {
+            checkBase(session, djl); // another policy: its base must be the graph's too
+        } else if (adapterInputs && syncedBase != djl.baseVersion()) {
             // the graph's base weights are fixed initializers: fed new adapters, it would still run the old base
             throw new IllegalStateException(session.source() + ": the policy's base weights changed (a reference"
                     + " reset or a loaded checkpoint merged the adapters into them), but this export carries the base"
@@ -252,6 +254,7 @@ public final class OnnxRuntimeEngine implements RolloutEngine {
         session.feed(djl.exporter().adapterTensors());
         syncedPolicy = djl;
         syncedVersion = djl.weightsVersion();
+        syncedBase = djl.baseVersion();
     }
 
     /**
@@ -263,15 +266,15 @@ public final class OnnxRuntimeEngine implements RolloutEngine {
         String recorded = s.customMetadata().get(BaseWeightsFingerprint.METADATA_KEY);
         if (recorded == null) {
             LOG.warn("{}: no {} in the model's metadata (not exported by prefopt): the engine cannot check that its"
-                    + " base weights are policy '{}''s; it feeds the run's adapters to whatever base the graph holds",
+                    + " base weights are those of policy '{}'; it feeds the run's adapters to whatever base the graph holds",
                     s.source(), BaseWeightsFingerprint.METADATA_KEY, djl.info().name());
             return;
         }
         TensorDType stored = s.cacheType() == OnnxJavaType.FLOAT16 ? TensorDType.F16 : TensorDType.F32;
         String policy = BaseWeightsFingerprint.of(djl.exporter().baseTensors(stored));
         if (!policy.equals(recorded)) {
-            throw new IllegalArgumentException(s.source() + ": the export's base weights are not policy '"
-                    + djl.info().name() + "''s (" + BaseWeightsFingerprint.METADATA_KEY + " " + abbreviate(recorded)
+            throw new IllegalArgumentException(s.source() + ": the export's base weights are not those of policy '"
+                    + djl.info().name() + "' (" + BaseWeightsFingerprint.METADATA_KEY + " " + abbreviate(recorded)
                     + " in the model, " + abbreviate(policy) + " for the policy): it was exported from another"
                     + " checkpoint or base model, so the run's adapters would be applied to the wrong weights;"
                     + " export this run's policy with `prefopt export --format onnx --lora-inputs`, or leave"

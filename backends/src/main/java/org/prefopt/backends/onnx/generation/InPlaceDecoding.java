@@ -43,7 +43,7 @@ final class InPlaceDecoding implements Decoding {
             }
         }
         cache = session.inPlaceCache(prompts, capacity);
-        return session.stepInPlace(ids, pos, promptLengths.clone(), last, len, cache);
+        return session.stepInPlace(ids, pos, promptLengths, last, len, cache);
     }
 
     @Override

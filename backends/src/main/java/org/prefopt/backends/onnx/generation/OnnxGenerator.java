@@ -45,7 +45,7 @@ public final class OnnxGenerator {
         int vocab = session.vocab();
         int longestPrompt = requests.stream().mapToInt(r -> r.promptTokens().length).max().orElseThrow();
         // the last sampled token is never fed back: maxNewTokens - 1 positions after the prompts (the memory plan's)
-        try (Decoding decoding = session.inPlaceCache()
+        try (Decoding decoding = session.hasInPlaceCache()
                 ? new InPlaceDecoding(session, longestPrompt + params.maxNewTokens() - 1)
                 : new OptimumDecoding(session)) {
             // prefill: one row per request, then each completion's row a copy of its prompt's

@@ -50,9 +50,15 @@ public final class InPlaceCache implements AutoCloseable {
             throw new IllegalStateException(s.source() + ": an in-place cache is float32, the graph's is "
                     + s.cacheType());
         }
+        long perLayer = (long) rows * s.kvHeads() * capacity * s.headDim() * Float.BYTES;
+        if (perLayer > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(s.source() + ": an in-place cache of " + rows + " rows x " + capacity
+                    + " positions needs " + perLayer + " bytes per layer, over the 2 GiB one Java buffer holds;"
+                    + " generate fewer rows at once (prompts-per-step x group-size, eval.batch-size) or fewer tokens");
+        }
         ByteBuffer[] k = new ByteBuffer[s.layers()];
         ByteBuffer[] v = new ByteBuffer[s.layers()];
-        int bytes = Math.multiplyExact(rows, rowBytes(s, capacity));
+        int bytes = (int) perLayer;
         for (int l = 0; l < k.length; l++) {
             k[l] = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
             v[l] = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());

@@ -270,7 +270,7 @@ public final class OnnxDecoderSession implements AutoCloseable {
      * Whether the graph keeps its cache in place ({@link #stepInPlace} with an {@link InPlaceCache}) rather than in
      * Optimum's layout ({@link #step} with a {@link KvState}).
      */
-    public boolean inPlaceCache() {
+    public boolean hasInPlaceCache() {
         return inPlace;
     }
 
